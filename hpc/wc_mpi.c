@@ -58,6 +58,9 @@ int wc_mpi_size(void) {
 wc_status wc_mpi_agree(wc_status local) {
   error_local = 0;
   if (wc_mpi_size() == 1) return local;
+  /* Created here on first use too, for programs that initialised MPI themselves. */
+  if (agree_comm == MPI_COMM_NULL && MPI_Comm_dup(MPI_COMM_WORLD, &agree_comm) != MPI_SUCCESS)
+    WC_FAIL(WC_ERR_MPI, "MPI_Comm_dup failed while setting up error agreement");
   int size = wc_mpi_size();
   int failed_rank = local != WC_OK ? wc_mpi_rank() : size, lowest_failed = size;
   if (MPI_Allreduce(&failed_rank, &lowest_failed, 1, MPI_INT, MPI_MIN, agree_comm) != MPI_SUCCESS)

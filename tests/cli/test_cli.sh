@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The wcsim command line as a user meets it: exit codes (docs/errors.md), help, and one
+# precise message for each broken scenario file. Usage: test_cli.sh WCSIM SOURCE_DIR [MPIEXEC]
+# With MPIEXEC, the same checks run under `mpiexec -n 2` and every message must appear once.
+set -u
+wcsim=$1
+source_dir=$2
+launcher=${3:-}
+[[ -n "$launcher" ]] && wcsim_cmd=("$launcher" -n 2 "$wcsim") || wcsim_cmd=("$wcsim")
+passed=0
+failed=0
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+check() { # name expected_exit command...
+  local name=$1 expected=$2
+  shift 2
+  "$@" >"$scratch/out" 2>"$scratch/err"
+  local code=$?
+  if [[ $code -eq $expected ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL $name: exit $code, expected $expected"
+    sed 's/^/  stderr: /' "$scratch/err" | head -5
+  fi
+}
+
+expect_text() { # name file text
+  if grep -qF -- "$3" "$2"; then passed=$((passed + 1)); else
+    failed=$((failed + 1))
+    echo "FAIL $1: '$3' not found in $(basename "$2")"
+    sed 's/^/  got: /' "$2" | head -5
+  fi
+}
+
+check "no command" 2 "${wcsim_cmd[@]}"
+expect_text "no command message" "$scratch/err" "no command given"
+check "top help" 0 "${wcsim_cmd[@]}" --help
+expect_text "top help lists run" "$scratch/out" "run        run a scenario"
+for sub in run version; do
+  check "$sub --help" 0 "${wcsim_cmd[@]}" $sub --help
+  expect_text "$sub help usage" "$scratch/out" "Usage: wcsim $sub"
+done
+check "basin --help" 0 "${wcsim_cmd[@]}" basin --help
+expect_text "basin help" "$scratch/out" "Usage: wcsim basin"
+check "unknown command" 2 "${wcsim_cmd[@]}" frobnicate
+expect_text "unknown command message" "$scratch/err" "unknown command 'frobnicate'"
+check "unknown option" 2 "${wcsim_cmd[@]}" run --print-scenaro x.yaml
+expect_text "unknown option suggestion" "$scratch/err" "did you mean '--print-scenario'?"
+check "bad log level" 2 "${wcsim_cmd[@]}" run --log-level loud x.yaml
+check "missing scenario argument" 2 "${wcsim_cmd[@]}" run
+check "unreadable scenario" 5 "${wcsim_cmd[@]}" run "$scratch/none.yaml"
+expect_text "unreadable message" "$scratch/err" "cannot read the scenario file: No such file or directory"
+check "version" 0 "${wcsim_cmd[@]}" version
+expect_text "version names SUNDIALS" "$scratch/out" "SUNDIALS"
+
+for scenario in "$source_dir"/scenarios/*.yaml; do
+  check "check $(basename "$scenario")" 0 "${wcsim_cmd[@]}" run --check "$scenario"
+done
+check "print scenario" 0 "${wcsim_cmd[@]}" run --print-scenario "$source_dir/scenarios/chaobai-baseline.yaml"
+expect_text "printed scenario" "$scratch/out" "rate: 180 kg/ha/yr"
+[[ $(grep -c '^name:' "$scratch/out") -eq 1 ]] && passed=$((passed + 1)) || {
+  failed=$((failed + 1)); echo "FAIL print scenario: printed more than once"; }
+
+# Each broken file: exit 3 and exactly the expected message, once (also under MPI).
+cd "$source_dir/tests/scenarios/broken" || exit 1
+for expected in *.expected; do
+  scenario=${expected%.expected}.yaml
+  check "broken $scenario" 3 "${wcsim_cmd[@]}" run "$scenario"
+  # mpiexec adds its own banner ("---- Primary job terminated ...") after a non-zero exit;
+  # what wcsim printed is everything before it, and must be the message exactly once.
+  sed -n '/^-----/q;p' "$scratch/err" >"$scratch/ours"
+  if diff -q "$expected" "$scratch/ours" >/dev/null; then passed=$((passed + 1)); else
+    failed=$((failed + 1))
+    echo "FAIL broken $scenario: message differs"
+    diff "$expected" "$scratch/ours" | head -6 | sed 's/^/  /'
+  fi
+done
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
