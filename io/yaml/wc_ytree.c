@@ -8,7 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_INCLUDE_DEPTH = 16 };
+enum {
+  MAX_INCLUDE_DEPTH = 16,
+  /* Aliases are expanded by copying; this bounds a "billion laughs" document. */
+  MAX_NODES_PER_FILE = 100000,
+};
 
 struct wc_ytree {
   wc_ynode *root;
@@ -55,6 +59,12 @@ static wc_status node_append(wc_ynode *parent, wc_ynode *key, wc_ynode *value) {
   parent->items[parent->count] = value;
   parent->count = n;
   return WC_OK;
+}
+
+static size_t node_count(const wc_ynode *node) {
+  size_t total = 1;
+  for (size_t i = 0; i < node->count; ++i) total += node_count(node->items[i]) + (node->keys ? 1 : 0);
+  return total;
 }
 
 static wc_status node_copy(const wc_ynode *source, wc_ynode **out) {
@@ -151,6 +161,7 @@ typedef struct parse_state {
   anchor *anchors;
   size_t anchor_count;
   int documents;
+  size_t nodes; /* created so far, aliases expanded */
 } parse_state;
 
 static char *token_text(struct fy_token *token) {
@@ -238,6 +249,10 @@ static wc_status handle_event(parse_state *state, struct fy_event *event) {
       if (strcmp(state->anchors[i].name, name) == 0 && (target = state->anchors[i].node)) break;
     free(name);
     WC_CHECK(target, WC_ERR_SCENARIO, "%s:%d:%d: alias to an unknown anchor", state->file, line, column);
+    state->nodes += node_count(target);
+    WC_CHECK(state->nodes <= MAX_NODES_PER_FILE, WC_ERR_SCENARIO,
+             "%s:%d:%d: aliases expand to more than %d values; a scenario file needs far fewer", state->file, line,
+             column, MAX_NODES_PER_FILE);
     WC_CALL(node_copy(target, &node));
     return attach(state, node);
   }
@@ -262,6 +277,28 @@ static wc_status handle_event(parse_state *state, struct fy_event *event) {
   }
 }
 
+/* Scenario files are UTF-8. Checked before parsing: it gives a clear position, and
+ * libfyaml 0.7 can loop forever on a '%' directive followed by invalid UTF-8. */
+static wc_status check_utf8(const char *file, const char *text, size_t length) {
+  int line = 1, column = 1;
+  for (size_t i = 0; i < length;) {
+    unsigned char c = (unsigned char)text[i];
+    size_t extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : 9;
+    bool valid = extra < 4 && i + extra < length && c != 0 && !(c >= 0x80 && c < 0xC2) && c < 0xF5;
+    for (size_t k = 1; valid && k <= extra; ++k) valid = ((unsigned char)text[i + k] >> 6) == 0x2;
+    WC_CHECK(valid, WC_ERR_SCENARIO, "%s:%d:%d: %s; scenario files must be UTF-8 text", file, line, column,
+             c == 0 ? "a NUL byte" : "not valid UTF-8");
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += extra + 1;
+  }
+  return WC_OK;
+}
+
 /* Read the first diagnostic libfyaml collected and phrase it as FILE:LINE:COL. */
 static wc_status syntax_error(struct fy_diag *diag, const char *file) {
   void *iterator = NULL;
@@ -274,6 +311,7 @@ static wc_status syntax_error(struct fy_diag *diag, const char *file) {
 
 static wc_status parse_text(wc_ytree *tree, const char *file, const char *text, size_t length,
                             wc_ynode **root) {
+  WC_CALL(check_utf8(file, text, length));
   struct fy_diag_cfg diag_cfg;
   fy_diag_cfg_default(&diag_cfg);
   diag_cfg.fp = NULL;
@@ -284,7 +322,7 @@ static wc_status parse_text(wc_ytree *tree, const char *file, const char *text, 
   struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG, .diag = diag};
   struct fy_parser *parser = fy_parser_create(&cfg);
   if (!parser) {
-    fy_diag_unref(diag);
+    fy_diag_destroy(diag);
     WC_FAIL(WC_ERR_MEMORY, "cannot create the YAML parser");
   }
   wc_status status = WC_OK;
@@ -316,7 +354,8 @@ done:
   for (size_t i = 0; i < state.anchor_count; ++i) free(state.anchors[i].name);
   free(state.anchors);
   fy_parser_destroy(parser);
-  fy_diag_unref(diag);
+  /* Not fy_diag_unref: in libfyaml 0.7 that leaks the collected errors (valgrind). */
+  fy_diag_destroy(diag);
   return status;
 }
 
