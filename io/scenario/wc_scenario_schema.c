@@ -165,7 +165,7 @@ static const wc_field basin_fields[] = {
     OPT_PATH(wc_scenario_basin, file, "file", "A basin file (HDF5) made by wcsim-import or `wcsim basin make`."),
     REAL(wc_scenario_basin, cell_size_m, "cell_size", WC_DIM_LENGTH, 250, 5000, "1 km",
          "Grid spacing of a built-in basin (UTM zone 50N)."),
-    POSITIVE(wc_scenario_basin, channel_threshold_km2, "channel_threshold", WC_DIM_AREA, 1e5, "2 km2",
+    POSITIVE(wc_scenario_basin, channel_threshold_km2, "channel_threshold", WC_DIM_AREA, 1e5, "10 km2",
              "Contributing area at which a channel begins."),
     END};
 static const wc_schema basin_schema = {"basin", sizeof(wc_scenario_basin), basin_fields,

@@ -14,6 +14,8 @@
 #define WC_STATUS_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
 
 #if defined(__GNUC__)
 #define WC_NODISCARD __attribute__((warn_unused_result))
@@ -93,11 +95,14 @@ void wc_error_clear(void);
     }                                                                                        \
   } while (0)
 
-/* Allocation that fails with WC_ERR_MEMORY naming what was being allocated. */
+/* Zeroed allocation of `count` elements that fails with WC_ERR_MEMORY naming what was
+ * being allocated. A count that is negative (a signed count cast to size_t) or too large
+ * for the address space fails the same way instead of reaching calloc. */
 #define WC_MALLOC(ptr, count, what)                                                          \
   do {                                                                                       \
     size_t wc_count_ = (size_t)(count);                                                      \
-    (ptr) = wc_count_ ? calloc(wc_count_, sizeof *(ptr)) : NULL;                             \
+    int wc_fits_ = wc_count_ <= (size_t)PTRDIFF_MAX / sizeof *(ptr);                         \
+    (ptr) = (wc_count_ && wc_fits_) ? calloc(wc_count_, sizeof *(ptr)) : NULL;               \
     WC_CHECK(wc_count_ == 0 || (ptr) != NULL, WC_ERR_MEMORY,                                 \
              "out of memory allocating %zu x %zu bytes for %s", wc_count_, sizeof *(ptr),    \
              (what));                                                                        \
