@@ -1,0 +1,70 @@
+/*
+ * wc_graph_ode.h — an ODE system on a drainage graph, as the physics gives it to the solver.
+ *
+ * Water and nitrogen move only downstream along the D8 tree. So the whole right-hand side
+ * is made of one local function per cell: given the cell's own states and what flows in
+ * from upstream, it returns the cell's time derivatives and what flows out. The solver
+ * (solvers/) assembles f(t, y) with one forward pass in topological order, and the Newton
+ * matrix M = I - gamma*J is block lower-triangular:
+ *
+ *   diagonal block i     D_i = I - gamma * d(ydot_i)/d(y_i)              (inflow fixed)
+ *   coupling (i <- u)    -gamma * E_i * d(outflow_u)/d(y_u)              for u upstream of i
+ *
+ * where E_i adds transported quantity k into state `transport_target[k]` of cell i with
+ * factor 1. A forward sweep solves M x = b exactly: x_i = D_i^-1 (b_i + gamma * E_i *
+ * sum_u G_u x_u), with G_u = d(outflow_u)/d(y_u). The solver gets D_i and G_u by finite
+ * differences of the cell function (or from the optional analytic callback).
+ *
+ * Units: every state of every cell is an amount per cell in the units its `state_names`
+ * says (e.g. "mm" of water over the cell, "kg/ha" of N); an outflow is a rate in the units
+ * of the state it enters downstream per second. On a regular grid all cells have the same
+ * area, so depths and areal masses transfer with factor 1.
+ */
+#ifndef WC_GRAPH_ODE_H
+#define WC_GRAPH_ODE_H
+
+#include <stdint.h>
+
+#include "wc_status.h"
+
+/*
+ * The local function of cell `node` (topological index) at time t (s from the period start):
+ *   y[n_states]         the cell's states
+ *   inflow[n_transport] what arrives from all upstream cells together (rate, see above)
+ *   ydot[n_states]      out: d y / d t, per second
+ *   outflow[n_transport] out: what leaves to the downstream cell (or the outlet), >= 0
+ *   flux[n_fluxes]      out: rates of the budget accumulators (precipitation, ET, ...),
+ *                       integrated by the solver as quadratures; may be NULL when the
+ *                       solver does not need them (Jacobian evaluations)
+ * Must be a pure function of its arguments and the forcing of the current interval, and
+ * must keep stores non-negative by construction (no outflow from an empty store).
+ */
+typedef wc_status (*wc_cell_rhs_fn)(void *context, double t, int32_t node, const double *y, const double *inflow,
+                                    double *ydot, double *outflow, double *flux);
+
+/* Optional analytic derivatives of the cell function w.r.t. its own states (inflow fixed):
+ * block[n_states * n_states] row-major d ydot_r / d y_c; gradient[n_transport * n_states]
+ * row-major d outflow_k / d y_c. NULL: the solver uses finite differences. */
+typedef wc_status (*wc_cell_jacobian_fn)(void *context, double t, int32_t node, const double *y,
+                                         const double *inflow, double *block, double *gradient);
+
+typedef struct wc_graph_ode {
+  /* The graph (local to this rank): nodes 0..n_cells-1 in topological order. */
+  int32_t n_cells;
+  const int32_t *downstream;     /* [n_cells] > i, or -1 at an outlet (or leaving the rank) */
+  const int32_t *upstream_start; /* [n_cells + 1] CSR */
+  const int32_t *upstream_index; /* [...] upstream nodes of each node */
+
+  int n_states;                 /* per cell */
+  int n_transport;              /* quantities carried downstream (water, N, ...) */
+  int n_fluxes;                 /* budget accumulators per cell (0 for none) */
+  const int *transport_target;  /* [n_transport]: state of the downstream cell receiving it */
+  const char *const *state_names; /* [n_states], e.g. "snow_mm"; for messages and output */
+  const double *abs_tolerance;  /* [n_states]: absolute tolerance of each state kind */
+
+  wc_cell_rhs_fn cell_rhs;
+  wc_cell_jacobian_fn cell_jacobian; /* may be NULL */
+  void *context;                     /* passed to the callbacks */
+} wc_graph_ode;
+
+#endif /* WC_GRAPH_ODE_H */
