@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "wc_basin_open.h"
 #include "wc_cli.h"
 #include "wc_commands.h"
 #include "wc_log.h"
@@ -85,9 +86,19 @@ wc_status wc_command_run(int argc, char **argv) {
     if (wc_cli_option_get(&command, "check")->seen) {
       wc_log_info("scenario %s is valid", positional[0]);
     } else {
-      /* The model (issue #4) is not built yet: say so instead of pretending to run. */
-      wc_log_info("the model is not built yet: wcsim stops after loading and validating the scenario "
-                  "(no simulation was run, no results were written)");
+      /* Every rank builds the basin (small and deterministic), then they agree. */
+      wc_basin *basin = NULL;
+      status = wc_mpi_agree(wc_basin_open_for_scenario(&scenario->basin, &basin));
+      if (status == WC_OK) {
+        wc_log_info("basin %s: %d x %d grid of %g m, %d cells (%.0f km2), %d sections, %d reservoirs",
+                    basin->name, basin->grid.rows, basin->grid.cols, basin->grid.cell_size_m, basin->graph->n,
+                    basin->graph->n * basin->grid.cell_size_m * basin->grid.cell_size_m / 1e6, basin->n_sections,
+                    basin->n_reservoirs);
+        /* The model (issue #4) is not built yet: say so instead of pretending to run. */
+        wc_log_info("the model is not built yet: wcsim stops after building the basin "
+                    "(no simulation was run, no results were written)");
+      }
+      wc_basin_destroy(&basin);
     }
   }
   wc_scenario_destroy(&scenario);

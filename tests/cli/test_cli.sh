@@ -63,6 +63,21 @@ expect_text "printed scenario" "$scratch/out" "rate: 180 kg/ha/yr"
 [[ $(grep -c '^name:' "$scratch/out") -eq 1 ]] && passed=$((passed + 1)) || {
   failed=$((failed + 1)); echo "FAIL print scenario: printed more than once"; }
 
+# Built-in basins: make a small one, read it back, refuse to overwrite, JSON parses.
+check "basin make" 0 "${wcsim_cmd[@]}" basin make chaobai --cell-size 5km -o "$scratch/cb.h5"
+[[ -f "$scratch/cb.h5" && ! -e "$scratch/cb.h5.partial" ]] && passed=$((passed + 1)) || {
+  failed=$((failed + 1)); echo "FAIL basin make: no complete file"; }
+check "basin make refuses to overwrite" 2 "${wcsim_cmd[@]}" basin make chaobai --cell-size 5km -o "$scratch/cb.h5"
+expect_text "overwrite message" "$scratch/err" "exists; pass --overwrite"
+check "basin make bad size" 2 "${wcsim_cmd[@]}" basin make chaobai --cell-size 50m -o "$scratch/x.h5"
+check "basin make unknown" 2 "${wcsim_cmd[@]}" basin make huai -o "$scratch/x.h5"
+check "basin info file" 0 "${wcsim_cmd[@]}" basin info "$scratch/cb.h5"
+expect_text "basin info sections" "$scratch/out" "Chao River at Gubeikou"
+check "basin info json" 0 "${wcsim_cmd[@]}" basin info yongding --cell-size 5km --json
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert any("Cuizhihuiying" in s["name"] for s in d["sections"])' "$scratch/out"; then
+  passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL basin info json: not valid JSON with sections"; fi
+check "basin info missing file" 5 "${wcsim_cmd[@]}" basin info "$scratch/none.h5"
+
 # Each broken file: exit 3 and exactly the expected message, once (also under MPI).
 cd "$source_dir/tests/scenarios/broken" || exit 1
 for expected in *.expected; do

@@ -1,0 +1,6 @@
+# Water and total nitrogen on the drainage graph (docs/model.md).
+target_sources(wcsim_model PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/wc_parameters.c
+  ${CMAKE_CURRENT_LIST_DIR}/wc_model.c
+  ${CMAKE_CURRENT_LIST_DIR}/wc_cell_rhs.c)
+target_include_directories(wcsim_model PUBLIC ${CMAKE_CURRENT_LIST_DIR})

@@ -1,0 +1,164 @@
+/*
+ * wc_cell_rhs.c — the equations of one cell (docs/model.md, "Equations").
+ *
+ * Every outflow of a store vanishes with the store (a power of it, or the store over the
+ * store plus a small guard), so stores stay non-negative by construction and no value is
+ * ever clipped after the fact. Internal transfers appear twice with opposite signs, so the
+ * budgets close to the solver's tolerance.
+ */
+#include <math.h>
+
+#include "wc_model_private.h"
+
+static inline double positive(double x) { return x > 0 ? x : 0; }
+
+/* HYPE's temperature factor: 2^((T-20)/10), faded out below 5 degC, zero below 0 degC. */
+static inline double temperature_factor(double t_c) {
+  if (t_c <= 0) return 0;
+  double f = exp2((t_c - 20.0) / 10.0);
+  return t_c < 5.0 ? f * t_c / 5.0 : f;
+}
+
+/* x^(2/3) without pow: cbrt is several times cheaper. */
+static inline double two_thirds_power(double x) {
+  double c = cbrt(x);
+  return c * c;
+}
+
+double wc_model_surface_outflow(const wc_model *model, const wc_cell_static *cell, double surface_mm) {
+  double v = positive(surface_mm);
+  if (cell->reservoir >= 0) {
+    /* Level-pool reservoir: release proportional to storage, plus fast spill above capacity. */
+    return v * model->release_per_s + positive(v - cell->capacity_mm) * model->spill_per_s;
+  }
+  double depth_m = v * 1e-3;
+  if (!cell->is_channel) {
+    /* Sheet flow, Manning: q = h^(5/3) sqrt(S) / n per metre of width, over the cell's width. */
+    double q_m2_s = depth_m * two_thirds_power(depth_m) * cell->slope_sqrt / cell->manning_n;
+    return q_m2_s * 1e3 / model->cell_size_m;
+  }
+  /* Channel reach of the link's length: rectangular section, Manning with R = A/(w + 2y). */
+  double volume_m3 = depth_m * model->cell_area_m2;
+  double area_m2 = volume_m3 / cell->link_length_m;
+  double width = cell->channel_width_m;
+  double depth = area_m2 / width;
+  double radius = area_m2 / (width + 2.0 * depth);
+  double q_m3_s = area_m2 * two_thirds_power(radius) * cell->slope_sqrt / model->parameters.channel_manning_n;
+  return q_m3_s / model->cell_area_m2 * 1e3;
+}
+
+static wc_status reservoir_rhs(const wc_model *model, const wc_cell_static *cell, const wc_cell_forcing *f,
+                               const double *y, const double *inflow, double *ydot, double *outflow, double *flux) {
+  const wc_parameters *p = &model->parameters;
+  double v = positive(y[WC_STATE_SURFACE]);
+  double fill = cell->capacity_mm > 0 ? v / cell->capacity_mm : 0;
+  /* Lake area grows as storage^(2/3) (a cone-like basin), at capacity the given surface. */
+  double evaporation = p->open_water_pet_factor * f->pet_mm_s * cell->surface_at_capacity_fraction * two_thirds_power(fill);
+  double release = wc_model_surface_outflow(model, cell, v);
+  double n = positive(y[WC_STATE_SURFACE_N]);
+  double n_out = n * release / (v + WC_SURFACE_WATER_GUARD_MM);
+  double retention = model->reservoir_retention_per_s * n;
+  for (int s = 0; s < WC_STATE_COUNT; ++s) ydot[s] = 0;
+  ydot[WC_STATE_SURFACE] = f->precipitation_mm_s + cell->point_water_mm_per_s + inflow[WC_TRANSPORT_WATER] -
+                           evaporation - release;
+  ydot[WC_STATE_SURFACE_N] = f->n_deposition_kg_ha_s + cell->point_n_kg_ha_per_s + inflow[WC_TRANSPORT_N] -
+                             retention - n_out;
+  outflow[WC_TRANSPORT_WATER] = release;
+  outflow[WC_TRANSPORT_N] = n_out;
+  if (flux) {
+    flux[WC_FLUX_WATER_IN] = f->precipitation_mm_s + cell->point_water_mm_per_s;
+    flux[WC_FLUX_WATER_ET] = evaporation;
+    flux[WC_FLUX_WATER_OUT] = release;
+    flux[WC_FLUX_N_IN] = f->n_deposition_kg_ha_s + cell->point_n_kg_ha_per_s;
+    flux[WC_FLUX_N_LOSS] = retention;
+    flux[WC_FLUX_N_OUT] = n_out;
+  }
+  return WC_OK;
+}
+
+wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double *y, const double *inflow,
+                            double *ydot, double *outflow, double *flux) {
+  (void)t; /* forcing is constant over the interval; set by wc_model_set_forcing */
+  const wc_model *model = context;
+  const wc_cell_static *cell = &model->cells[node];
+  const wc_cell_forcing *f = &model->forcing[node];
+  if (cell->reservoir >= 0) return reservoir_rhs(model, cell, f, y, inflow, ydot, outflow, flux);
+  const wc_parameters *p = &model->parameters;
+
+  double snow = positive(y[WC_STATE_SNOW]), soil = positive(y[WC_STATE_SOIL]);
+  double groundwater = positive(y[WC_STATE_GROUNDWATER]), surface = positive(y[WC_STATE_SURFACE]);
+  double no3 = positive(y[WC_STATE_NO3]), organic = positive(y[WC_STATE_ORGANIC_N]);
+  double groundwater_n = positive(y[WC_STATE_GROUNDWATER_N]), surface_n = positive(y[WC_STATE_SURFACE_N]);
+
+  /* Snow: linear rain/snow split over +-1 degC, degree-day melt (limited as the pack empties). */
+  double snow_share = fmin(1.0, positive(0.5 - (f->temperature_c - p->snow_threshold_c) / 2.0));
+  double snowfall = snow_share * f->precipitation_mm_s;
+  double rain = f->precipitation_mm_s - snowfall;
+  double melt = model->melt_mm_s_c * positive(f->temperature_c - p->melt_threshold_c) * snow / (snow + 0.1);
+  double water_in = rain + melt;
+
+  /* Surface: sealed share runs off; infiltration excess above Ksat; saturation excess grows
+   * with relative soil wetness (variable source area). */
+  double sealed_runoff = cell->impervious * water_in;
+  double pervious = water_in - sealed_runoff;
+  double infiltration_excess = positive(pervious - cell->ksat_mm_per_s);
+  double infiltrating = pervious - infiltration_excess;
+  double wetness = cell->saturation_mm > 0 ? fmin(1.0, soil / cell->saturation_mm) : 1.0;
+  double saturation_excess = infiltrating * pow(wetness, p->saturation_excess_exponent);
+  double to_soil = infiltrating - saturation_excess;
+  double runoff = sealed_runoff + infiltration_excess + saturation_excess;
+
+  /* Soil: ET at PET above a share of field capacity, linearly less below; percolation of
+   * the drainable water above field capacity. */
+  double et_limit = p->et_soil_fraction_of_fc * cell->field_capacity_mm;
+  double et = f->pet_mm_s * (1.0 - cell->impervious) * (et_limit > 0 ? fmin(1.0, soil / et_limit) : 0);
+  double drainable = cell->saturation_mm > cell->field_capacity_mm
+                         ? positive(soil - cell->field_capacity_mm) / (cell->saturation_mm - cell->field_capacity_mm)
+                         : 0;
+  double percolation = cell->ksat_mm_per_s * pow(drainable, p->percolation_exponent);
+  double baseflow = model->baseflow_per_s * groundwater;
+
+  /* Routing of the surface/channel store to the downstream cell. */
+  double q_out = wc_model_surface_outflow(model, cell, surface);
+
+  /* Nitrogen in the soil: concentrations are mass over water, guarded for empty stores. */
+  double soil_c = no3 / (soil + WC_SOIL_WATER_GUARD_MM);
+  double leaching = soil_c * percolation;
+  double runoff_n = p->runoff_n_extraction * soil_c * (infiltration_excess + saturation_excess);
+  double t_factor = temperature_factor(f->temperature_c);
+  double moisture = cell->field_capacity_mm > 0 ? fmin(1.0, soil / cell->field_capacity_mm) : 0;
+  double mineralisation = model->mineralisation_per_s * t_factor * moisture * organic;
+  double uptake = f->uptake_demand_kg_ha_s * no3 / (no3 + p->uptake_half_saturation_kg_per_ha);
+  double returned = cell->uptake_return * uptake;
+  double wet = positive(wetness - p->denitrification_wetness) / (1.0 - p->denitrification_wetness);
+  double denitrification = model->denitrification_per_s * t_factor * wet * wet * no3;
+  double groundwater_c = groundwater_n / (groundwater + WC_GROUNDWATER_GUARD_MM);
+  double baseflow_n = groundwater_c * baseflow;
+  double aquifer_loss = model->groundwater_n_decay_per_s * groundwater_n;
+  double n_out = surface_n * q_out / (surface + WC_SURFACE_WATER_GUARD_MM);
+  double retention = cell->is_channel ? cell->retention_k20_per_s *
+                                            pow(p->stream_retention_theta, f->temperature_c - 20.0) * surface_n
+                                      : 0.0;
+
+  ydot[WC_STATE_SNOW] = snowfall - melt;
+  ydot[WC_STATE_SOIL] = to_soil - et - percolation;
+  ydot[WC_STATE_GROUNDWATER] = percolation - baseflow;
+  ydot[WC_STATE_SURFACE] = runoff + baseflow + cell->point_water_mm_per_s + inflow[WC_TRANSPORT_WATER] - q_out;
+  ydot[WC_STATE_NO3] = f->n_deposition_kg_ha_s + f->fertiliser_inorganic_kg_ha_s + mineralisation - uptake -
+                       denitrification - leaching - runoff_n;
+  ydot[WC_STATE_ORGANIC_N] = f->fertiliser_organic_kg_ha_s + returned - mineralisation;
+  ydot[WC_STATE_GROUNDWATER_N] = leaching - baseflow_n - aquifer_loss;
+  ydot[WC_STATE_SURFACE_N] = runoff_n + baseflow_n + cell->point_n_kg_ha_per_s + inflow[WC_TRANSPORT_N] - retention - n_out;
+  outflow[WC_TRANSPORT_WATER] = q_out;
+  outflow[WC_TRANSPORT_N] = n_out;
+  if (flux) {
+    flux[WC_FLUX_WATER_IN] = f->precipitation_mm_s + cell->point_water_mm_per_s;
+    flux[WC_FLUX_WATER_ET] = et;
+    flux[WC_FLUX_WATER_OUT] = q_out;
+    flux[WC_FLUX_N_IN] = f->n_deposition_kg_ha_s + f->fertiliser_inorganic_kg_ha_s + f->fertiliser_organic_kg_ha_s +
+                         cell->point_n_kg_ha_per_s;
+    flux[WC_FLUX_N_LOSS] = uptake - returned + denitrification + aquifer_loss + retention;
+    flux[WC_FLUX_N_OUT] = n_out;
+  }
+  return WC_OK;
+}

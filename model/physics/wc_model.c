@@ -1,0 +1,352 @@
+/* wc_model.c — set-up of the model from basin + scenario, and the per-interval forcing. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wc_model_private.h"
+#include "wc_section.h"
+#include "wc_utm.h"
+
+static const char *const state_names[WC_STATE_COUNT] = {
+    "snow_mm", "soil_mm", "groundwater_mm", "surface_mm",
+    "no3_kg_ha", "organic_n_kg_ha", "groundwater_n_kg_ha", "surface_n_kg_ha"};
+static const int transport_target[WC_TRANSPORT_COUNT] = {WC_STATE_SURFACE, WC_STATE_SURFACE_N};
+
+static const double SECONDS_PER_DAY = 86400.0;
+static const double SECONDS_PER_YEAR = 365.25 * 86400.0;
+
+/* ---- set-up --------------------------------------------------------------------------- */
+
+static int find_land_use(const wc_basin *basin, const char *name) {
+  for (int32_t k = 0; k < basin->n_land_use; ++k)
+    if (strcmp(basin->land_use_classes[k].name, name) == 0 || strcmp(basin->land_use_classes[k].crop_class, name) == 0)
+      return k;
+  return -1;
+}
+
+static wc_status unknown_land_use(const wc_basin *basin, const char *what, size_t index, const char *name) {
+  char names[512] = "";
+  for (int32_t k = 0; k < basin->n_land_use; ++k)
+    snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", k ? ", " : "",
+             basin->land_use_classes[k].name);
+  WC_FAIL(WC_ERR_SCENARIO, "management.%s[%zu].land_use: basin '%s' has no land use '%s'; it has: %s", what, index,
+          basin->name, name, names);
+}
+
+/* Spread fertiliser or manure plans over the cells of their land use, month by month. */
+static wc_status apply_plans(wc_model *model, const wc_fertiliser_plan_list *plans, const char *what) {
+  const wc_basin *basin = model->basin;
+  for (size_t k = 0; k < plans->count; ++k) {
+    const wc_fertiliser_plan *plan = &plans->items[k];
+    int land_use = find_land_use(basin, plan->land_use);
+    if (land_use < 0) return unknown_land_use(basin, what, k, plan->land_use);
+    int32_t id = basin->land_use_classes[land_use].id;
+    double per_month = plan->months.count ? plan->rate_kg_per_ha_yr / (double)plan->months.count : 0;
+    for (int32_t i = 0; i < model->n; ++i) {
+      if (basin->land_use[basin->graph->cell[i]] != id) continue;
+      for (size_t m = 0; m < plan->months.count; ++m) {
+        int month = (int)plan->months.items[m] - 1;
+        model->cells[i].fertiliser_inorganic_kg_ha[month] += per_month * plan->inorganic_fraction;
+        model->cells[i].fertiliser_organic_kg_ha[month] += per_month * (1.0 - plan->inorganic_fraction);
+      }
+    }
+  }
+  return WC_OK;
+}
+
+static int utm_zone_of(const wc_basin *basin, bool *north) {
+  /* EPSG 326zz: WGS 84 / UTM zone zz N; 327zz: S. */
+  *north = basin->epsg / 100 == 326;
+  if (basin->epsg / 100 == 326 || basin->epsg / 100 == 327) return basin->epsg % 100;
+  return 0;
+}
+
+static wc_status place_point_sources(wc_model *model, const wc_point_source_list *sources) {
+  const wc_basin *basin = model->basin;
+  bool north = true;
+  int zone = utm_zone_of(basin, &north);
+  WC_CHECK(sources->count == 0 || zone > 0, WC_ERR_SCENARIO,
+           "management.point_sources: the basin's CRS (EPSG:%d) is not a UTM zone, so lon/lat cannot be placed",
+           basin->epsg);
+  double *area = NULL;
+  if (sources->count) {
+    WC_MALLOC(area, (size_t)model->n, "areas per node");
+    for (int32_t i = 0; i < model->n; ++i) area[i] = basin->flow_accumulation_km2[basin->graph->cell[i]];
+  }
+  wc_status status = WC_OK;
+  for (size_t k = 0; k < sources->count && status == WC_OK; ++k) {
+    const wc_point_source *source = &sources->items[k];
+    double x, y, moved = 0;
+    int32_t node = -1;
+    status = wc_utm_forward(zone, north, source->lon_deg, source->lat_deg, &x, &y);
+    /* Discharges reach the river: the largest-area cell within two cells (at least 2 km). */
+    if (status == WC_OK)
+      status = wc_section_snap(basin->graph, area, x, y, fmax(2000.0, 2 * model->cell_size_m), &node, &moved);
+    if (status != WC_OK) {
+      char reason[1024]; /* copied: the message is rewritten from itself */
+      snprintf(reason, sizeof reason, "%s", wc_error_message());
+      status = wc_error_set(WC_ERR_SCENARIO, __FILE__, __LINE__,
+                            "management.point_sources[%zu] '%s' at lon %g, lat %g cannot be placed in basin '%s': %s",
+                            k, source->name, source->lon_deg, source->lat_deg, basin->name, reason);
+      break;
+    }
+    wc_cell_static *cell = &model->cells[node];
+    cell->point_water_mm_per_s += source->discharge_m3_per_s / model->cell_area_m2 * 1e3;
+    /* m3/s * mg/L = g/s; to kg/s, then per hectare of the cell. */
+    cell->point_n_kg_ha_per_s +=
+        source->discharge_m3_per_s * source->tn_concentration_mg_per_l * 1e-3 / (model->cell_area_m2 * 1e-4);
+  }
+  free(area);
+  return status;
+}
+
+static double land_use_uptake(const wc_land_use_class *cls) {
+  /* The land-use name says more than the crop class ("none" covers forest and urban). */
+  static const char *const by_name[] = {"forest", "grassland", "cropland", "urban", "water"};
+  for (size_t k = 0; k < sizeof by_name / sizeof by_name[0]; ++k)
+    if (strcmp(cls->name, by_name[k]) == 0) return wc_crop_annual_uptake_kg_per_ha(by_name[k]);
+  return wc_crop_annual_uptake_kg_per_ha(cls->crop_class);
+}
+
+static wc_status fill_cells(wc_model *model) {
+  const wc_basin *basin = model->basin;
+  const wc_drainage_graph *graph = basin->graph;
+  const wc_parameters *p = &model->parameters;
+  bool north = true;
+  int zone = utm_zone_of(basin, &north);
+  for (int32_t i = 0; i < model->n; ++i) {
+    int32_t cell = graph->cell[i];
+    wc_cell_static *c = &model->cells[i];
+    c->reservoir = -1;
+    c->is_channel = basin->channel[cell] != 0;
+    c->slope_sqrt = sqrt(basin->slope[cell]);
+    double link = wc_drainage_graph_link_length_m(graph, i);
+    c->link_length_m = link > 0 ? link : model->cell_size_m;
+    double area_km2 = basin->flow_accumulation_km2[cell];
+    c->channel_width_m = fmax(1.0, p->channel_width_coefficient_m * pow(area_km2, p->channel_width_exponent));
+    c->retention_k20_per_s =
+        fmax(p->stream_retention_large_per_day, p->stream_retention_small_per_day / sqrt(fmax(1.0, area_km2))) /
+        SECONDS_PER_DAY;
+    int land_use = -1;
+    for (int32_t k = 0; k < basin->n_land_use && land_use < 0; ++k)
+      if (basin->land_use_classes[k].id == basin->land_use[cell]) land_use = k;
+    WC_CHECK(land_use >= 0, WC_ERR_INPUT, "basin '%s': cell row %d, column %d has land use %d, not in its table",
+             basin->name, graph->row[i], graph->col[i], basin->land_use[cell]);
+    const wc_land_use_class *cls = &basin->land_use_classes[land_use];
+    c->manning_n = cls->manning_n;
+    c->impervious = cls->impervious_fraction;
+    c->uptake_annual_kg_ha = land_use_uptake(cls);
+    c->uptake_return = strcmp(cls->crop_class, "cropland") == 0 ? p->crop_residue_fraction : p->litter_return_fraction;
+    c->ksat_mm_per_s = basin->soil_ksat_mm_per_h[cell] / 3600.0;
+    c->field_capacity_mm = basin->soil_field_capacity_mm[cell];
+    c->saturation_mm = basin->soil_saturation_mm[cell];
+
+    double x = basin->grid.x_left_m + (graph->col[i] + 0.5) * model->cell_size_m;
+    double y = basin->grid.y_top_m - (graph->row[i] + 0.5) * model->cell_size_m;
+    model->x_m[i] = x;
+    model->y_m[i] = y;
+    model->elevation_m[i] = basin->dem_m[cell];
+    double lon = 0, lat = 40.0; /* a basin without a UTM CRS: mid-latitude of North China */
+    if (zone > 0) WC_CALL(wc_utm_inverse(zone, north, x, y, &lon, &lat));
+    model->latitude_deg[i] = lat;
+  }
+  for (int32_t r = 0; r < basin->n_reservoirs; ++r) {
+    const wc_reservoir *reservoir = &basin->reservoirs[r];
+    int32_t node = graph->node_of_cell[reservoir->row * basin->grid.cols + reservoir->col];
+    WC_CHECK(node >= 0, WC_ERR_INPUT, "reservoir '%s' is not on a basin cell", reservoir->name);
+    wc_cell_static *c = &model->cells[node];
+    c->reservoir = r;
+    c->capacity_mm = reservoir->capacity_m3 / model->cell_area_m2 * 1e3;
+    double surface_km2 = isfinite(reservoir->area_at_capacity_km2) ? reservoir->area_at_capacity_km2 : 1.0;
+    c->surface_at_capacity_fraction = surface_km2 * 1e6 / model->cell_area_m2;
+  }
+  return WC_OK;
+}
+
+static void fill_ode(wc_model *model, const wc_scenario *scenario) {
+  const wc_drainage_graph *graph = model->basin->graph;
+  double water_mm = scenario ? scenario->solver.water_tolerance_m * 1e3 : 1e-3;
+  double nitrogen = scenario ? scenario->solver.nitrogen_tolerance_kg_per_ha : 1e-7;
+  for (int s = 0; s < WC_STATE_COUNT; ++s) model->abs_tolerance[s] = s < WC_STATE_NO3 ? water_mm : nitrogen;
+  model->ode = (wc_graph_ode){
+      .n_cells = model->n,
+      .downstream = graph->downstream,
+      .upstream_start = graph->upstream_start,
+      .upstream_index = graph->upstream_index,
+      .n_states = WC_STATE_COUNT,
+      .n_transport = WC_TRANSPORT_COUNT,
+      .n_fluxes = WC_FLUX_COUNT,
+      .transport_target = transport_target,
+      .state_names = state_names,
+      .abs_tolerance = model->abs_tolerance,
+      .cell_rhs = wc_model_cell_rhs,
+      .cell_jacobian = NULL,
+      .context = model,
+  };
+}
+
+static wc_status model_build(wc_model *model, const wc_scenario *scenario) {
+  const wc_parameters *p = &model->parameters;
+  model->melt_mm_s_c = p->degree_day_mm_per_c_day / SECONDS_PER_DAY;
+  model->baseflow_per_s = 1.0 / (p->baseflow_recession_days * SECONDS_PER_DAY);
+  model->release_per_s = 1.0 / (p->reservoir_release_days * SECONDS_PER_DAY);
+  model->spill_per_s = 1.0 / (p->reservoir_spill_days * SECONDS_PER_DAY);
+  model->mineralisation_per_s = p->mineralisation_per_day / SECONDS_PER_DAY;
+  model->denitrification_per_s = p->denitrification_per_day / SECONDS_PER_DAY;
+  model->groundwater_n_decay_per_s = p->groundwater_n_decay_per_day / SECONDS_PER_DAY;
+  model->reservoir_retention_per_s = p->reservoir_tn_retention_per_day / SECONDS_PER_DAY;
+  WC_MALLOC(model->cells, (size_t)model->n, "model cells");
+  WC_MALLOC(model->forcing, (size_t)model->n, "model forcing");
+  WC_MALLOC(model->x_m, (size_t)model->n, "cell x");
+  WC_MALLOC(model->y_m, (size_t)model->n, "cell y");
+  WC_MALLOC(model->elevation_m, (size_t)model->n, "cell elevation");
+  WC_MALLOC(model->latitude_deg, (size_t)model->n, "cell latitude");
+  WC_CALL(fill_cells(model));
+  if (scenario) {
+    WC_CALL(apply_plans(model, &scenario->management.fertiliser, "fertiliser"));
+    WC_CALL(apply_plans(model, &scenario->management.manure, "manure"));
+    WC_CALL(place_point_sources(model, &scenario->management.point_sources));
+    model->wet_deposition_mg_l = scenario->management.deposition.wet_concentration_mg_per_l;
+    model->dry_deposition_kg_ha_yr = scenario->management.deposition.dry_kg_per_ha_yr;
+  }
+  fill_ode(model, scenario);
+  return WC_OK;
+}
+
+wc_status wc_model_create(const wc_basin *basin, const wc_scenario *scenario, const wc_parameters *parameters,
+                          wc_model **out) {
+  *out = NULL;
+  WC_CHECK(basin && basin->graph, WC_ERR_INTERNAL, "wc_model_create: the basin has no drainage graph");
+  wc_model *model;
+  WC_MALLOC(model, 1, "the model");
+  model->basin = basin;
+  model->parameters = parameters ? *parameters : wc_parameters_default();
+  model->n = basin->graph->n;
+  model->cell_size_m = basin->grid.cell_size_m;
+  model->cell_area_m2 = model->cell_size_m * model->cell_size_m;
+  wc_status status = model_build(model, scenario);
+  if (status != WC_OK) {
+    wc_model_destroy(&model);
+    return status;
+  }
+  *out = model;
+  return WC_OK;
+}
+
+void wc_model_destroy(wc_model **model) {
+  if (!model || !*model) return;
+  free((*model)->cells);
+  free((*model)->forcing);
+  free((*model)->x_m);
+  free((*model)->y_m);
+  free((*model)->elevation_m);
+  free((*model)->latitude_deg);
+  free(*model);
+  *model = NULL;
+}
+
+const wc_graph_ode *wc_model_ode(const wc_model *model) { return &model->ode; }
+
+double wc_model_cell_area_m2(const wc_model *model) { return model->cell_area_m2; }
+
+void wc_model_cell_geometry(const wc_model *model, const double **x_m, const double **y_m, const double **elevation_m,
+                            const double **latitude_deg) {
+  *x_m = model->x_m;
+  *y_m = model->y_m;
+  *elevation_m = model->elevation_m;
+  *latitude_deg = model->latitude_deg;
+}
+
+void wc_model_override_surface(wc_model *model, double impervious_fraction, double ksat_mm_per_h, double manning_n) {
+  for (int32_t i = 0; i < model->n; ++i) {
+    model->cells[i].impervious = impervious_fraction;
+    model->cells[i].ksat_mm_per_s = ksat_mm_per_h / 3600.0;
+    model->cells[i].manning_n = manning_n;
+  }
+}
+
+void wc_model_initial_state(const wc_model *model, double *y) {
+  const wc_parameters *p = &model->parameters;
+  for (int32_t i = 0; i < model->n; ++i) {
+    const wc_cell_static *c = &model->cells[i];
+    double *s = y + (size_t)i * WC_STATE_COUNT;
+    for (int k = 0; k < WC_STATE_COUNT; ++k) s[k] = 0;
+    if (c->reservoir >= 0) {
+      s[WC_STATE_SURFACE] = p->reservoir_initial_fraction * c->capacity_mm;
+      /* mg/L * mm over the cell = mg/m2; 1 mg/m2 = 0.01 kg/ha. */
+      s[WC_STATE_SURFACE_N] = 0.01 * p->initial_groundwater_n_mg_per_l * s[WC_STATE_SURFACE];
+      continue;
+    }
+    s[WC_STATE_SOIL] = p->initial_soil_fraction_of_fc * c->field_capacity_mm;
+    s[WC_STATE_GROUNDWATER] = p->initial_groundwater_mm;
+    s[WC_STATE_NO3] = p->initial_inorganic_n_kg_per_ha;
+    s[WC_STATE_ORGANIC_N] = p->initial_organic_n_kg_per_ha;
+    s[WC_STATE_GROUNDWATER_N] = 0.01 * p->initial_groundwater_n_mg_per_l * p->initial_groundwater_mm;
+  }
+}
+
+/* ---- forcing of one interval -------------------------------------------------------------- */
+
+/* Hargreaves (1985) reference ET, mm/day, with extraterrestrial radiation from FAO-56 eqs
+ * 21-25 (Ra in MJ m-2 day-1, times 0.408 to mm of evaporated water). */
+static double hargreaves_pet_mm_day(double latitude_deg, int day_of_year, double t_min_c, double t_max_c) {
+  const double pi = 3.14159265358979323846;
+  double phi = latitude_deg * pi / 180.0;
+  double dr = 1.0 + 0.033 * cos(2.0 * pi * day_of_year / 365.0);
+  double delta = 0.409 * sin(2.0 * pi * day_of_year / 365.0 - 1.39);
+  double x = -tan(phi) * tan(delta);
+  double omega = acos(fmax(-1.0, fmin(1.0, x)));
+  double ra = 24.0 * 60.0 / pi * 0.0820 * dr *
+              (omega * sin(phi) * sin(delta) + cos(phi) * cos(delta) * sin(omega));
+  double t_mean = 0.5 * (t_min_c + t_max_c);
+  double pet = 0.0023 * 0.408 * ra * (t_mean + 17.8) * sqrt(fmax(0.0, t_max_c - t_min_c));
+  return fmax(0.0, pet);
+}
+
+/* Share of the yearly uptake demanded per day: a sine over the growing season (1 April to
+ * 30 September), integrating to 1. */
+static double uptake_shape_per_day(int day_of_year) {
+  const double first = 91, length = 183, pi = 3.14159265358979323846;
+  double x = (day_of_year - first) / length;
+  if (x <= 0 || x >= 1) return 0;
+  return pi / (2.0 * length) * sin(pi * x);
+}
+
+wc_status wc_model_set_forcing(wc_model *model, wc_time_s start, double step_s, const double *precipitation_mm,
+                               const double *temperature_c, const double *temperature_min_c,
+                               const double *temperature_max_c) {
+  WC_CHECK(step_s > 0, WC_ERR_INTERNAL, "forcing interval must be positive");
+  int day_of_year = wc_day_of_year(start);
+  int year, month, day;
+  wc_civil_from_days(start >= 0 ? start / WC_SECONDS_PER_DAY : -((-start + WC_SECONDS_PER_DAY - 1) / WC_SECONDS_PER_DAY),
+                     &year, &month, &day);
+  double month_seconds = wc_days_in_month(year, month) * SECONDS_PER_DAY;
+  double uptake_shape = uptake_shape_per_day(day_of_year) / SECONDS_PER_DAY;
+  double dry = model->dry_deposition_kg_ha_yr / SECONDS_PER_YEAR;
+  for (int32_t i = 0; i < model->n; ++i) {
+    double p = precipitation_mm[i], t = temperature_c[i];
+    if (!(isfinite(p) && p >= 0 && isfinite(t) && isfinite(temperature_min_c[i]) && isfinite(temperature_max_c[i]))) {
+      char when[32];
+      wc_time_format(start, when, sizeof when);
+      WC_FAIL(WC_ERR_INPUT,
+              "forcing at %s for cell row %d, column %d: precipitation %g mm, temperature %g degC (min %g, max %g); "
+              "precipitation must be finite and >= 0, temperatures finite",
+              when, model->basin->graph->row[i], model->basin->graph->col[i], p, t, temperature_min_c[i],
+              temperature_max_c[i]);
+    }
+    wc_cell_forcing *f = &model->forcing[i];
+    const wc_cell_static *c = &model->cells[i];
+    f->precipitation_mm_s = p / step_s;
+    f->temperature_c = t;
+    f->pet_mm_s =
+        hargreaves_pet_mm_day(model->latitude_deg[i], day_of_year, temperature_min_c[i], temperature_max_c[i]) /
+        SECONDS_PER_DAY;
+    /* Wet deposition: mg/L times mm of rain = mg/m2; 1 mg/m2 = 0.01 kg/ha. */
+    f->n_deposition_kg_ha_s = 0.01 * model->wet_deposition_mg_l * f->precipitation_mm_s + dry;
+    f->fertiliser_inorganic_kg_ha_s = c->fertiliser_inorganic_kg_ha[month - 1] / month_seconds;
+    f->fertiliser_organic_kg_ha_s = c->fertiliser_organic_kg_ha[month - 1] / month_seconds;
+    f->uptake_demand_kg_ha_s = t > 0 ? c->uptake_annual_kg_ha * uptake_shape : 0.0;
+  }
+  return WC_OK;
+}

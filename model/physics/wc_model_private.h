@@ -1,0 +1,69 @@
+/* wc_model_private.h — the model's per-cell tables, shared by set-up, forcing and RHS. */
+#ifndef WC_MODEL_PRIVATE_H
+#define WC_MODEL_PRIVATE_H
+
+#include "wc_model.h"
+
+/* Guards for concentrations = mass / water, so an empty store carries nothing (mm). */
+#define WC_SOIL_WATER_GUARD_MM 1.0
+#define WC_GROUNDWATER_GUARD_MM 1.0
+#define WC_SURFACE_WATER_GUARD_MM 1e-3
+
+typedef struct wc_cell_static {
+  /* routing */
+  uint8_t is_channel;
+  int32_t reservoir;        /* index into the basin's reservoirs, -1 for none */
+  double slope_sqrt;        /* sqrt(slope) */
+  double link_length_m;     /* along the D8 link (cell size at an outlet) */
+  double manning_n;         /* overland roughness (land use) */
+  double channel_width_m;
+  double retention_k20_per_s; /* in-stream TN retention at 20 degC (channel cells) */
+  /* surface and soil */
+  double impervious;
+  double ksat_mm_per_s;
+  double field_capacity_mm, saturation_mm;
+  double uptake_annual_kg_ha; /* N uptake potential per year */
+  double uptake_return;       /* share of uptake back to the organic pool */
+  /* reservoirs */
+  double capacity_mm;         /* storage at capacity, mm over the cell */
+  double surface_at_capacity_fraction; /* lake area at capacity / cell area */
+  /* point sources (constant) */
+  double point_water_mm_per_s, point_n_kg_ha_per_s;
+  /* fertiliser and manure applied in each month (0..11), kg/ha, spread evenly over it */
+  double fertiliser_inorganic_kg_ha[12], fertiliser_organic_kg_ha[12];
+} wc_cell_static;
+
+/* Forcing-driven rates of one cell for the current interval (per second). */
+typedef struct wc_cell_forcing {
+  double precipitation_mm_s;
+  double temperature_c;
+  double pet_mm_s;
+  double n_deposition_kg_ha_s;     /* wet + dry */
+  double fertiliser_inorganic_kg_ha_s, fertiliser_organic_kg_ha_s;
+  double uptake_demand_kg_ha_s;    /* seasonal demand before N limitation */
+} wc_cell_forcing;
+
+struct wc_model {
+  const wc_basin *basin;
+  wc_parameters parameters;
+  int32_t n;
+  double cell_area_m2, cell_size_m;
+  wc_cell_static *cells;    /* [n] */
+  wc_cell_forcing *forcing; /* [n] */
+  double *x_m, *y_m, *elevation_m, *latitude_deg; /* [n] */
+  double wet_deposition_mg_l, dry_deposition_kg_ha_yr;
+  /* rates derived from parameters, per second */
+  double melt_mm_s_c, baseflow_per_s, release_per_s, spill_per_s, mineralisation_per_s,
+      denitrification_per_s, groundwater_n_decay_per_s, reservoir_retention_per_s;
+  wc_graph_ode ode;
+  double abs_tolerance[WC_STATE_COUNT];
+};
+
+/* The cell function (wc_cell_rhs_fn) of the model. */
+wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double *y, const double *inflow,
+                            double *ydot, double *outflow, double *flux);
+
+/* Outflow of the routed store (mm/s over the cell) for storage `surface_mm`. */
+double wc_model_surface_outflow(const wc_model *model, const wc_cell_static *cell, double surface_mm);
+
+#endif
