@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,18 @@ void wc_basin_summary_destroy(wc_basin_summary **summary) {
   free(s->land_use_area_km2);
   free(s);
   *summary = NULL;
+}
+
+/* A jurisdiction's area includes everything within it: cells carry the finest level
+ * (county), so add each area to its parent, finest level first (parents are coarser). */
+static void roll_up_jurisdictions(const wc_basin *b, double *area_km2) {
+  for (int level = WC_JURISDICTION_LEVEL_COUNT - 1; level > 0; level--)
+    for (int32_t k = 0; k < b->n_jurisdictions; k++) {
+      const wc_jurisdiction *j = &b->jurisdictions[k];
+      if ((int)j->level != level || j->parent_id < 0) continue;
+      int32_t parent = wc_basin_find_jurisdiction(b, j->parent_id);
+      if (parent >= 0) area_km2[parent] += area_km2[k];
+    }
 }
 
 static wc_status allocate(wc_basin_summary *s) {
@@ -173,6 +186,10 @@ wc_status wc_basin_summarize(const wc_basin *b, wc_basin_summary **summary) {
     s->sections[k].downstream_section = downstream_section[k];
   if (status == WC_OK) status = summarize_basin(b, s);
   if (status == WC_OK) status = summarize_sections(b, s, label, section_node, channel_m);
+  if (status == WC_OK) {
+    roll_up_jurisdictions(b, s->jurisdiction_area_km2);
+    for (int32_t k = 0; k < s->n_sections; k++) roll_up_jurisdictions(b, s->sections[k].jurisdiction_area_km2);
+  }
   free(label);
   free(section_node);
   free(downstream_section);
@@ -250,6 +267,12 @@ static void print_tables(const wc_basin *b, const wc_basin_summary *s, FILE *out
   }
 }
 
+static bool is_parent(const wc_basin *b, int32_t id) {
+  for (int32_t k = 0; k < b->n_jurisdictions; k++)
+    if (b->jurisdictions[k].parent_id == id) return true;
+  return false;
+}
+
 static void print_sections(const wc_basin *b, const wc_basin_summary *s, FILE *out) {
   fprintf(out, "\nsections (%d):\n", (int)b->n_sections);
   if (b->n_sections == 0) return;
@@ -271,7 +294,8 @@ static void print_sections(const wc_basin *b, const wc_basin_summary *s, FILE *o
     fprintf(out, "  above %s:", b->sections[k].name);
     for (int32_t j = 0; j <= b->n_jurisdictions; j++) {
       double area = ss->jurisdiction_area_km2[j];
-      if (area <= 0.0) continue;
+      /* The finest jurisdictions only: a parent's area is already the sum of these. */
+      if (area <= 0.0 || (j < b->n_jurisdictions && is_parent(b, b->jurisdictions[j].id))) continue;
       fprintf(out, " %s %.3f km2 (%.1f%%);",
               j < b->n_jurisdictions ? b->jurisdictions[j].name : "(no jurisdiction)", area,
               100.0 * area / ss->upstream_area_km2);

@@ -38,7 +38,8 @@ typedef struct wc_basin_summary {
   double elevation_min_m, elevation_max_m, elevation_mean_m;
   int32_t n_jurisdictions;        /* the table's size; arrays below have one more entry */
   int32_t *jurisdiction_cells;    /* [n_jurisdictions + 1], last: no jurisdiction */
-  double *jurisdiction_area_km2;  /* [n_jurisdictions + 1] */
+  double *jurisdiction_area_km2;  /* [n_jurisdictions + 1]: area within each jurisdiction,
+                                   * its sub-jurisdictions included (a province sums its counties) */
   int32_t n_land_use;
   double *land_use_area_km2;      /* [n_land_use] */
   int32_t n_sections;

@@ -179,6 +179,9 @@ static void test_summary(void) {
   /* Above "mid": (2,2) and the 7 cells of rows 0-1 draining to it, all Chengde. */
   CU_ASSERT_DOUBLE_EQUAL(mid->jurisdiction_area_km2[2], 0.08, 1e-12);
   CU_ASSERT_DOUBLE_EQUAL(mid->jurisdiction_area_km2[3], 0.0, 0.0);
+  /* Provinces hold the areas of their counties. */
+  CU_ASSERT_DOUBLE_EQUAL(out->jurisdiction_area_km2[0], 0.14, 1e-12);
+  CU_ASSERT_DOUBLE_EQUAL(out->jurisdiction_area_km2[1], 0.05, 1e-12);
   CU_ASSERT_DOUBLE_EQUAL(out->jurisdiction_area_km2[2], 0.14, 1e-12);
   CU_ASSERT_DOUBLE_EQUAL(out->jurisdiction_area_km2[3], 0.05, 1e-12);
   CU_ASSERT_DOUBLE_EQUAL(mid->land_use_share[0], 7.0 / 8.0, 1e-12);
