@@ -1,6 +1,7 @@
 /* wc_parameters.c — defaults, ranges and sources of the model parameters. */
 #include "wc_parameters.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define P(field, unit, def, lo, hi, meaning, source) \
@@ -59,4 +60,13 @@ double wc_crop_annual_uptake_kg_per_ha(const char *crop_class) {
   for (size_t i = 0; i < sizeof table / sizeof table[0]; ++i)
     if (crop_class && strcmp(crop_class, table[i].name) == 0) return table[i].uptake;
   return 50.0;
+}
+
+void wc_parameters_write_markdown(FILE *out) {
+  fputs("| parameter | unit | default | range | meaning | source |\n|---|---|---|---|---|---|\n", out);
+  for (size_t i = 0; i < wc_parameter_count; ++i) {
+    const wc_parameter_info *p = &wc_parameter_table[i];
+    fprintf(out, "| `%s` | %s | %g | %g – %g | %s | %s |\n", p->name, p->unit, p->default_value, p->min, p->max,
+            p->meaning, p->source);
+  }
 }

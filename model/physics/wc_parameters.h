@@ -11,6 +11,7 @@
 #define WC_PARAMETERS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct wc_parameters {
   /* snow */
@@ -67,6 +68,9 @@ extern const size_t wc_parameter_count;
 
 /* Every parameter at its default. */
 wc_parameters wc_parameters_default(void);
+
+/* The parameter table as Markdown (docs/model.md holds exactly this; a test checks). */
+void wc_parameters_write_markdown(FILE *out);
 
 /* Seasonal N demand of a crop class, kg N/ha over the year (uptake potential). */
 double wc_crop_annual_uptake_kg_per_ha(const char *crop_class);

@@ -140,7 +140,25 @@ static void unknown_land_use_is_a_scenario_error(void) {
   wc_scenario_destroy(&bad);
 }
 
+/* docs/model.md carries the parameter table exactly as the code defines it. */
+static void parameter_table_in_docs_is_current(void) {
+  char *table = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream(&table, &size);
+  wc_parameters_write_markdown(out);
+  fclose(out);
+  FILE *doc = fopen(wc_test_source_path("docs/model.md"), "rb");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+  static char text[1 << 17];
+  size_t length = fread(text, 1, sizeof text - 1, doc);
+  text[length] = '\0';
+  fclose(doc);
+  if (!strstr(text, table)) CU_FAIL("docs/model.md's parameter table differs from wc_parameter_table");
+  free(table);
+}
+
 static CU_TestInfo cell_tests[] = {
+    WC_TEST(parameter_table_in_docs_is_current),
     WC_TEST(cells_keep_exact_books),
     WC_TEST(empty_stores_do_not_go_negative),
     WC_TEST(bad_forcing_names_the_cell),

@@ -1,0 +1,85 @@
+/*
+ * wc_accounting.h — what arrives at the sections, and whether the books close.
+ *
+ * Both work from the model's states y and its per-cell budget accumulators q (the
+ * integrals of the wc_model_flux rates, mm and kg/ha over the cell since the start), so
+ * they add nothing to the solver's work and a series is exact over its interval:
+ * discharge is the change of the accumulated outflow divided by the interval, not a
+ * sample at its end.
+ *
+ * Everything is a sum over cells. Under MPI each rank sums its own cells and the sums are
+ * added across ranks (the arrays here are plain doubles, ready for one MPI_Allreduce).
+ */
+#ifndef WC_ACCOUNTING_H
+#define WC_ACCOUNTING_H
+
+#include <stdint.h>
+
+#include "wc_basin.h"
+#include "wc_model.h"
+#include "wc_status.h"
+
+/* ---- stations: monitoring sections and reservoir inflows ----------------------------- */
+
+typedef enum wc_station_kind { WC_STATION_SECTION = 0, WC_STATION_RESERVOIR_INFLOW } wc_station_kind;
+
+typedef struct wc_station {
+  char name[160];
+  wc_station_kind kind;
+  int32_t index;    /* section or reservoir index in the basin */
+  int32_t n_nodes;  /* cells whose outflow passes the station */
+  int32_t *nodes;
+} wc_station;
+
+typedef struct wc_stations {
+  int32_t count;
+  wc_station *items;
+} wc_stations;
+
+/* The basin's sections (outflow of the section cell) and reservoir inflows (outflows of
+ * the cells draining into each reservoir cell). */
+WC_NODISCARD wc_status wc_stations_create(const wc_basin *basin, wc_stations **stations);
+void wc_stations_destroy(wc_stations **stations);
+
+/* Amounts passing each station since the start: [count * 2] = {water m3, TN kg} from the
+ * accumulators q ([n_cells * WC_FLUX_COUNT]). Differences of two such totals over an
+ * output interval give volume, load, mean discharge and flow-weighted concentration. */
+void wc_stations_totals(const wc_stations *stations, const wc_model *model, const double *q, double *totals);
+
+typedef struct wc_station_sample {
+  double discharge_m3_s;      /* mean over the interval */
+  double volume_m3;
+  double tn_load_kg;
+  double tn_concentration_mg_l; /* load / volume (flow-weighted mean); NaN without flow */
+} wc_station_sample;
+
+void wc_station_sample_from_totals(const double *before, const double *after, double interval_s,
+                                   wc_station_sample *sample);
+
+/* ---- budgets -------------------------------------------------------------------------- */
+
+typedef struct wc_budget {
+  double water_storage_m3, n_storage_kg;
+  double water_in_m3;      /* precipitation + point sources */
+  double water_et_m3;
+  double water_inflow_m3;  /* from upstream regions (0 for the whole basin) */
+  double water_outflow_m3; /* to downstream regions or out of the basin */
+  double n_in_kg, n_loss_kg, n_inflow_kg, n_outflow_kg;
+} wc_budget;
+
+/* Number of doubles in a wc_budget (it is laid out as doubles only, for reductions). */
+#define WC_BUDGET_DOUBLES ((int)(sizeof(wc_budget) / sizeof(double)))
+
+/*
+ * Budgets of the whole basin (budgets[0]) and of each jurisdiction of the basin's table
+ * (budgets[1 + k] for jurisdictions[k], its sub-jurisdictions included), from states y and
+ * accumulators q. budgets has 1 + basin->n_jurisdictions entries, zeroed here.
+ */
+void wc_budgets_compute(const wc_basin *basin, const wc_model *model, const double *y, const double *q,
+                        wc_budget *budgets);
+
+/* Closure of a budget between two times: storage change - (inputs - outputs), relative
+ * to the throughput (inputs + outputs + inflow), for water and nitrogen. */
+void wc_budget_closure(const wc_budget *start, const wc_budget *end, double *water_error, double *n_error);
+
+#endif
