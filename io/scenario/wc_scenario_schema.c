@@ -184,6 +184,9 @@ static const wc_field forcing_fields[] = {
     ENUM(wc_scenario_forcing, source, "source", forcing_names, "generator",
          "`generator`: seeded stochastic weather; `stations`: station CSV files."),
     INT(wc_scenario_forcing, seed, "seed", 0, 4294967295.0, "20000101", "Seed of the weather generator."),
+    OPT_STRING(wc_scenario_forcing, climate, "climate",
+               "Monthly climate of the weather generator: `chaobai`, `yongding`, or a `.weather` file "
+               "(docs/forcing.md). Default: the built-in basin's own; required with a basin file."),
     OPT_PATH(wc_scenario_forcing, stations_file, "stations_file", "CSV of stations: id, lon, lat, elevation."),
     OPT_PATH(wc_scenario_forcing, observations_file, "observations_file",
              "CSV of observations: time, station, precipitation, temperature."),

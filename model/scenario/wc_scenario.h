@@ -49,6 +49,7 @@ typedef enum wc_missing_policy { WC_MISSING_ERROR = 0, WC_MISSING_INTERPOLATE, W
 typedef struct wc_scenario_forcing {
   int source;                  /* wc_forcing_source */
   int64_t seed;                /* weather generator seed */
+  char *climate;               /* generator climate: built-in basin name or .weather file; NULL = the basin's */
   char *stations_file;         /* station list CSV (stations source) */
   char *observations_file;     /* observations CSV (stations source) */
   int missing_values;          /* wc_missing_policy */
