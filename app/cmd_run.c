@@ -1,9 +1,11 @@
 /* cmd_run.c — `wcsim run SCENARIO`: load and validate the scenario, then simulate. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wc_basin_open.h"
 #include "wc_cli.h"
+#include "wc_run_simulation.h"
 #include "wc_commands.h"
 #include "wc_log.h"
 #include "wc_mpi.h"
@@ -94,9 +96,7 @@ wc_status wc_command_run(int argc, char **argv) {
                     basin->name, basin->grid.rows, basin->grid.cols, basin->grid.cell_size_m, basin->graph->n,
                     basin->graph->n * basin->grid.cell_size_m * basin->grid.cell_size_m / 1e6, basin->n_sections,
                     basin->n_reservoirs);
-        /* The model (issue #4) is not built yet: say so instead of pretending to run. */
-        wc_log_info("the model is not built yet: wcsim stops after building the basin "
-                    "(no simulation was run, no results were written)");
+        status = wc_run_simulation(scenario, basin, isatty(fileno(stderr)) != 0);
       }
       wc_basin_destroy(&basin);
     }

@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include <cvode/cvode.h>
+#include <cvodes/cvodes.h> /* CVODES: CVODE's API plus quadratures (wc_integrator) */
 #include <sundials/sundials_config.h>
 #include <sundials/sundials_version.h>
 

@@ -12,11 +12,12 @@
 
 static inline double positive(double x) { return x > 0 ? x : 0; }
 
-/* HYPE's temperature factor: 2^((T-20)/10), faded out below 5 degC, zero below 0 degC. */
-static inline double temperature_factor(double t_c) {
-  if (t_c <= 0) return 0;
-  double f = exp2((t_c - 20.0) / 10.0);
-  return t_c < 5.0 ? f * t_c / 5.0 : f;
+/* x^e for x >= 0: the default exponents are small integers, which pow handles slowly. */
+static inline double unit_power(double x, double e) {
+  if (e == 2.0) return x * x;
+  if (e == 3.0) return x * x * x;
+  if (e == 1.0) return x;
+  return x > 0 ? pow(x, e) : 0.0;
 }
 
 /* x^(2/3) without pow: cbrt is several times cheaper. */
@@ -90,11 +91,10 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
   double no3 = positive(y[WC_STATE_NO3]), organic = positive(y[WC_STATE_ORGANIC_N]);
   double groundwater_n = positive(y[WC_STATE_GROUNDWATER_N]), surface_n = positive(y[WC_STATE_SURFACE_N]);
 
-  /* Snow: linear rain/snow split over +-1 degC, degree-day melt (limited as the pack empties). */
-  double snow_share = fmin(1.0, positive(0.5 - (f->temperature_c - p->snow_threshold_c) / 2.0));
-  double snowfall = snow_share * f->precipitation_mm_s;
-  double rain = f->precipitation_mm_s - snowfall;
-  double melt = model->melt_mm_s_c * positive(f->temperature_c - p->melt_threshold_c) * snow / (snow + 0.1);
+  /* Snow: the split and melt rate of this interval's temperature (wc_model_set_forcing);
+   * melt is limited as the pack empties. */
+  double snowfall = f->snowfall_mm_s, rain = f->rain_mm_s;
+  double melt = f->melt_rate_mm_s * snow / (snow + 0.1);
   double water_in = rain + melt;
 
   /* Surface: sealed share runs off; infiltration excess above Ksat; saturation excess grows
@@ -104,7 +104,7 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
   double infiltration_excess = positive(pervious - cell->ksat_mm_per_s);
   double infiltrating = pervious - infiltration_excess;
   double wetness = cell->saturation_mm > 0 ? fmin(1.0, soil / cell->saturation_mm) : 1.0;
-  double saturation_excess = infiltrating * pow(wetness, p->saturation_excess_exponent);
+  double saturation_excess = infiltrating * unit_power(wetness, p->saturation_excess_exponent);
   double to_soil = infiltrating - saturation_excess;
   double runoff = sealed_runoff + infiltration_excess + saturation_excess;
 
@@ -115,7 +115,7 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
   double drainable = cell->saturation_mm > cell->field_capacity_mm
                          ? positive(soil - cell->field_capacity_mm) / (cell->saturation_mm - cell->field_capacity_mm)
                          : 0;
-  double percolation = cell->ksat_mm_per_s * pow(drainable, p->percolation_exponent);
+  double percolation = cell->ksat_mm_per_s * unit_power(drainable, p->percolation_exponent);
   double baseflow = model->baseflow_per_s * groundwater;
 
   /* Routing of the surface/channel store to the downstream cell. */
@@ -125,7 +125,7 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
   double soil_c = no3 / (soil + WC_SOIL_WATER_GUARD_MM);
   double leaching = soil_c * percolation;
   double runoff_n = p->runoff_n_extraction * soil_c * (infiltration_excess + saturation_excess);
-  double t_factor = temperature_factor(f->temperature_c);
+  double t_factor = f->temperature_factor;
   double moisture = cell->field_capacity_mm > 0 ? fmin(1.0, soil / cell->field_capacity_mm) : 0;
   double mineralisation = model->mineralisation_per_s * t_factor * moisture * organic;
   double uptake = f->uptake_demand_kg_ha_s * no3 / (no3 + p->uptake_half_saturation_kg_per_ha);
@@ -136,9 +136,7 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
   double baseflow_n = groundwater_c * baseflow;
   double aquifer_loss = model->groundwater_n_decay_per_s * groundwater_n;
   double n_out = surface_n * q_out / (surface + WC_SURFACE_WATER_GUARD_MM);
-  double retention = cell->is_channel ? cell->retention_k20_per_s *
-                                            pow(p->stream_retention_theta, f->temperature_c - 20.0) * surface_n
-                                      : 0.0;
+  double retention = f->retention_per_s * surface_n;
 
   ydot[WC_STATE_SNOW] = snowfall - melt;
   ydot[WC_STATE_SOIL] = to_soil - et - percolation;

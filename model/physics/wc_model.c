@@ -91,14 +91,17 @@ static wc_status place_point_sources(wc_model *model, const wc_point_source_list
                             k, source->name, source->lon_deg, source->lat_deg, basin->name, reason);
       break;
     }
-    wc_cell_static *cell = &model->cells[node];
-    cell->point_water_mm_per_s += source->discharge_m3_per_s / model->cell_area_m2 * 1e3;
-    /* m3/s * mg/L = g/s; to kg/s, then per hectare of the cell. */
-    cell->point_n_kg_ha_per_s +=
-        source->discharge_m3_per_s * source->tn_concentration_mg_per_l * 1e-3 / (model->cell_area_m2 * 1e-4);
+    wc_model_add_point_source(model, node, source->discharge_m3_per_s, source->tn_concentration_mg_per_l);
   }
   free(area);
   return status;
+}
+
+void wc_model_add_point_source(wc_model *model, int32_t node, double discharge_m3_per_s, double tn_mg_per_l) {
+  wc_cell_static *cell = &model->cells[node];
+  cell->point_water_mm_per_s += discharge_m3_per_s / model->cell_area_m2 * 1e3;
+  /* m3/s * mg/L = g/s; to kg/s, then per hectare of the cell. */
+  cell->point_n_kg_ha_per_s += discharge_m3_per_s * tn_mg_per_l * 1e-3 / (model->cell_area_m2 * 1e-4);
 }
 
 static double land_use_uptake(const wc_land_use_class *cls) {
@@ -186,7 +189,7 @@ static void fill_ode(wc_model *model, const wc_scenario *scenario) {
   };
 }
 
-static wc_status model_build(wc_model *model, const wc_scenario *scenario) {
+static void derive_rates(wc_model *model) {
   const wc_parameters *p = &model->parameters;
   model->melt_mm_s_c = p->degree_day_mm_per_c_day / SECONDS_PER_DAY;
   model->baseflow_per_s = 1.0 / (p->baseflow_recession_days * SECONDS_PER_DAY);
@@ -196,6 +199,10 @@ static wc_status model_build(wc_model *model, const wc_scenario *scenario) {
   model->denitrification_per_s = p->denitrification_per_day / SECONDS_PER_DAY;
   model->groundwater_n_decay_per_s = p->groundwater_n_decay_per_day / SECONDS_PER_DAY;
   model->reservoir_retention_per_s = p->reservoir_tn_retention_per_day / SECONDS_PER_DAY;
+}
+
+static wc_status model_build(wc_model *model, const wc_scenario *scenario) {
+  derive_rates(model);
   WC_MALLOC(model->cells, (size_t)model->n, "model cells");
   WC_MALLOC(model->forcing, (size_t)model->n, "model forcing");
   WC_MALLOC(model->x_m, (size_t)model->n, "cell x");
@@ -258,6 +265,21 @@ void wc_model_cell_geometry(const wc_model *model, const double **x_m, const dou
   *latitude_deg = model->latitude_deg;
 }
 
+void wc_model_set_parameters(wc_model *model, const wc_parameters *parameters) {
+  model->parameters = *parameters;
+  derive_rates(model);
+  const wc_basin *basin = model->basin;
+  for (int32_t i = 0; i < model->n; ++i) {
+    double area_km2 = basin->flow_accumulation_km2[basin->graph->cell[i]];
+    model->cells[i].channel_width_m =
+        fmax(1.0, parameters->channel_width_coefficient_m * pow(area_km2, parameters->channel_width_exponent));
+    model->cells[i].retention_k20_per_s =
+        fmax(parameters->stream_retention_large_per_day,
+             parameters->stream_retention_small_per_day / sqrt(fmax(1.0, area_km2))) /
+        SECONDS_PER_DAY;
+  }
+}
+
 void wc_model_override_surface(wc_model *model, double impervious_fraction, double ksat_mm_per_h, double manning_n) {
   for (int32_t i = 0; i < model->n; ++i) {
     model->cells[i].impervious = impervious_fraction;
@@ -304,6 +326,13 @@ static double hargreaves_pet_mm_day(double latitude_deg, int day_of_year, double
   return fmax(0.0, pet);
 }
 
+/* HYPE's temperature factor: 2^((T-20)/10), faded out below 5 degC, zero below 0 degC. */
+static double temperature_factor(double t_c) {
+  if (t_c <= 0) return 0;
+  double f = exp2((t_c - 20.0) / 10.0);
+  return t_c < 5.0 ? f * t_c / 5.0 : f;
+}
+
 /* Share of the yearly uptake demanded per day: a sine over the growing season (1 April to
  * 30 September), integrating to 1. */
 static double uptake_shape_per_day(int day_of_year) {
@@ -324,8 +353,10 @@ wc_status wc_model_set_forcing(wc_model *model, wc_time_s start, double step_s, 
   double month_seconds = wc_days_in_month(year, month) * SECONDS_PER_DAY;
   double uptake_shape = uptake_shape_per_day(day_of_year) / SECONDS_PER_DAY;
   double dry = model->dry_deposition_kg_ha_yr / SECONDS_PER_YEAR;
+  const wc_parameters *pm = &model->parameters;
   for (int32_t i = 0; i < model->n; ++i) {
     double p = precipitation_mm[i], t = temperature_c[i];
+    double theta_factor = pow(pm->stream_retention_theta, t - 20.0);
     if (!(isfinite(p) && p >= 0 && isfinite(t) && isfinite(temperature_min_c[i]) && isfinite(temperature_max_c[i]))) {
       char when[32];
       wc_time_format(start, when, sizeof when);
@@ -347,6 +378,13 @@ wc_status wc_model_set_forcing(wc_model *model, wc_time_s start, double step_s, 
     f->fertiliser_inorganic_kg_ha_s = c->fertiliser_inorganic_kg_ha[month - 1] / month_seconds;
     f->fertiliser_organic_kg_ha_s = c->fertiliser_organic_kg_ha[month - 1] / month_seconds;
     f->uptake_demand_kg_ha_s = t > 0 ? c->uptake_annual_kg_ha * uptake_shape : 0.0;
+    /* Linear rain/snow split over +-1 degC around the threshold. */
+    double snow_share = fmin(1.0, fmax(0.0, 0.5 - (t - pm->snow_threshold_c) / 2.0));
+    f->snowfall_mm_s = snow_share * f->precipitation_mm_s;
+    f->rain_mm_s = f->precipitation_mm_s - f->snowfall_mm_s;
+    f->melt_rate_mm_s = model->melt_mm_s_c * fmax(0.0, t - pm->melt_threshold_c);
+    f->temperature_factor = temperature_factor(t);
+    f->retention_per_s = c->is_channel ? c->retention_k20_per_s * theta_factor : 0.0;
   }
   return WC_OK;
 }

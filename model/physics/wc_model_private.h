@@ -4,10 +4,13 @@
 
 #include "wc_model.h"
 
-/* Guards for concentrations = mass / water, so an empty store carries nothing (mm). */
+/* Guards for concentrations = mass / water, so an empty store carries nothing (mm). The
+ * surface guard can be tiny: outflow grows as V^(5/3), so N * Q / (V + guard) vanishes
+ * with V anyway and the guard only avoids 0/0; soil and groundwater outflows do not
+ * vanish with the store, so their guards keep concentrations bounded as stores empty. */
 #define WC_SOIL_WATER_GUARD_MM 1.0
 #define WC_GROUNDWATER_GUARD_MM 1.0
-#define WC_SURFACE_WATER_GUARD_MM 1e-3
+#define WC_SURFACE_WATER_GUARD_MM 1e-9
 
 typedef struct wc_cell_static {
   /* routing */
@@ -41,6 +44,11 @@ typedef struct wc_cell_forcing {
   double n_deposition_kg_ha_s;     /* wet + dry */
   double fertiliser_inorganic_kg_ha_s, fertiliser_organic_kg_ha_s;
   double uptake_demand_kg_ha_s;    /* seasonal demand before N limitation */
+  /* Functions of the interval's temperature alone, computed once per interval. */
+  double snowfall_mm_s, rain_mm_s;  /* precipitation split by temperature */
+  double melt_rate_mm_s;            /* degree-day melt of a full pack */
+  double temperature_factor;        /* f_T of mineralisation and denitrification */
+  double retention_per_s;           /* in-stream retention k20 * theta^(T-20) of this cell */
 } wc_cell_forcing;
 
 struct wc_model {

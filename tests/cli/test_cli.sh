@@ -22,7 +22,7 @@ check() { # name expected_exit command...
   else
     failed=$((failed + 1))
     echo "FAIL $name: exit $code, expected $expected"
-    sed 's/^/  stderr: /' "$scratch/err" | head -5
+    grep -i 'error' "$scratch/err" | sed 's/^/  stderr: /' | head -5
   fi
 }
 
@@ -77,6 +77,21 @@ check "basin info json" 0 "${wcsim_cmd[@]}" basin info yongding --cell-size 5km 
 if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert any("Cuizhihuiying" in s["name"] for s in d["sections"])' "$scratch/out"; then
   passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL basin info json: not valid JSON with sections"; fi
 check "basin info missing file" 5 "${wcsim_cmd[@]}" basin info "$scratch/none.h5"
+
+# A short real run: outputs complete, nothing partial left, refuses to overwrite.
+cat >"$scratch/short.yaml" <<EOF2
+include: $source_dir/scenarios/chaobai-baseline.yaml
+name: short
+basin: {cell_size: 5 km, channel_threshold: 100 km2}
+period: {start: 2001-06-01, end: 2001-07-01}
+output: {path: $scratch/results/short.h5}
+EOF2
+check "short run" 0 "${wcsim_cmd[@]}" run "$scratch/short.yaml"
+rows=$(grep -c 'Chao River at Gubeikou' "$scratch/results/short-sections.csv" 2>/dev/null || echo 0)
+[[ $rows -eq 30 && -f "$scratch/results/short-budget.csv" && -z $(ls "$scratch/results" | grep partial) ]] &&
+  passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL short run: $rows daily rows, outputs: $(ls "$scratch/results")"; }
+check "run refuses to overwrite" 5 "${wcsim_cmd[@]}" run "$scratch/short.yaml"
+expect_text "overwrite hint" "$scratch/err" "set output.overwrite: true"
 
 # Each broken file: exit 3 and exactly the expected message, once (also under MPI).
 cd "$source_dir/tests/scenarios/broken" || exit 1

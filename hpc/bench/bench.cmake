@@ -1,0 +1,6 @@
+# Benchmarks: programs that print figures (never timed tests). Included from the top-level
+# CMakeLists.txt; CMAKE_CURRENT_LIST_DIR is this folder. Built with the project, run by hand:
+#   build/hpc/bench/wc_bench_solver --cells 1000,10000 --days 365
+add_executable(wc_bench_solver ${CMAKE_CURRENT_LIST_DIR}/wc_bench_solver.c)
+target_link_libraries(wc_bench_solver PRIVATE wcsim_solvers)
+set_target_properties(wc_bench_solver PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/hpc/bench)

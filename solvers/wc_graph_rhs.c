@@ -1,0 +1,233 @@
+/* wc_graph_rhs.c — f(t, y) of a drainage-graph ODE by one forward pass (see wc_graph_rhs.h). */
+#include "wc_graph_rhs.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <string.h>
+
+struct wc_graph_rhs {
+  const wc_graph_ode *ode;
+  double *extra_inflow; /* [n_cells * n_transport] */
+  double *inflow;       /* [n_cells * n_transport] work */
+  double *outflow;      /* [n_transport] one cell's outflow */
+  double *cell_flux;    /* [n_fluxes] one cell's flux rates (budget regions) */
+  const int32_t *region; /* [n_cells] budget region of each cell, or NULL */
+  int32_t n_regions;
+  int32_t *outlets;
+  int32_t n_outlets;
+  int32_t nonfinite_node;
+  double nonfinite_time;
+  int64_t cell_calls;
+};
+
+wc_status wc_graph_ode_check(const wc_graph_ode *ode) {
+  WC_CHECK(ode != NULL, WC_ERR_INTERNAL, "graph ODE is NULL");
+  WC_CHECK(ode->n_cells >= 0, WC_ERR_INTERNAL, "graph ODE has %d cells", (int)ode->n_cells);
+  WC_CHECK(ode->n_states >= 1 && ode->n_states <= 64, WC_ERR_INTERNAL,
+           "graph ODE has %d states per cell (1..64 supported)", ode->n_states);
+  WC_CHECK(ode->n_transport >= 0 && ode->n_transport <= 64, WC_ERR_INTERNAL,
+           "graph ODE carries %d quantities downstream (0..64 supported)", ode->n_transport);
+  WC_CHECK(ode->n_fluxes >= 0, WC_ERR_INTERNAL, "graph ODE has %d budget fluxes", ode->n_fluxes);
+  WC_CHECK(ode->cell_rhs != NULL, WC_ERR_INTERNAL, "graph ODE has no cell function");
+  WC_CHECK(ode->abs_tolerance != NULL, WC_ERR_INTERNAL, "graph ODE has no absolute tolerances");
+  for (int s = 0; s < ode->n_states; s++)
+    WC_CHECK(isfinite(ode->abs_tolerance[s]) && ode->abs_tolerance[s] > 0.0, WC_ERR_INTERNAL,
+             "absolute tolerance of state %d (%s) is %g; it must be finite and > 0", s,
+             ode->state_names ? ode->state_names[s] : "?", ode->abs_tolerance[s]);
+  if (ode->n_transport > 0) WC_CHECK(ode->transport_target != NULL, WC_ERR_INTERNAL, "graph ODE has no transport targets");
+  for (int k = 0; k < ode->n_transport; k++)
+    WC_CHECK(ode->transport_target[k] >= 0 && ode->transport_target[k] < ode->n_states, WC_ERR_INTERNAL,
+             "transport %d enters state %d of %d", k, ode->transport_target[k], ode->n_states);
+  if (ode->n_cells == 0) return WC_OK;
+  WC_CHECK(ode->downstream != NULL, WC_ERR_INTERNAL, "graph ODE has no downstream array");
+  for (int32_t i = 0; i < ode->n_cells; i++) {
+    int32_t d = ode->downstream[i];
+    WC_CHECK(d == -1 || (d > i && d < ode->n_cells), WC_ERR_INTERNAL,
+             "node %d drains to %d: not in topological order (downstream must be > i, or -1)", (int)i, (int)d);
+  }
+  if (ode->upstream_start != NULL) {
+    WC_CHECK(ode->upstream_start[0] == 0 && ode->upstream_index != NULL, WC_ERR_INTERNAL,
+             "upstream CSR does not start at 0");
+    for (int32_t i = 0; i < ode->n_cells; i++) {
+      WC_CHECK(ode->upstream_start[i + 1] >= ode->upstream_start[i], WC_ERR_INTERNAL,
+               "upstream CSR offsets decrease at node %d", (int)i);
+      for (int32_t e = ode->upstream_start[i]; e < ode->upstream_start[i + 1]; e++) {
+        int32_t u = ode->upstream_index[e];
+        WC_CHECK(u >= 0 && u < i && ode->downstream[u] == i, WC_ERR_INTERNAL,
+                 "upstream CSR lists node %d above node %d, but it drains to %d", (int)u, (int)i,
+                 (u >= 0 && u < ode->n_cells) ? (int)ode->downstream[u] : -2);
+      }
+    }
+  }
+  return WC_OK;
+}
+
+wc_status wc_graph_rhs_create(const wc_graph_ode *ode, wc_graph_rhs **out) {
+  *out = NULL;
+  WC_CALL(wc_graph_ode_check(ode));
+  wc_graph_rhs *rhs = NULL;
+  WC_MALLOC(rhs, 1, "graph RHS");
+  *rhs = (wc_graph_rhs){.ode = ode, .nonfinite_node = -1, .nonfinite_time = NAN};
+  wc_status status = WC_OK;
+  size_t n_inflow = (size_t)ode->n_cells * (size_t)ode->n_transport;
+  int32_t n_outlets = 0;
+  for (int32_t i = 0; i < ode->n_cells; i++) n_outlets += ode->downstream[i] < 0;
+  rhs->n_outlets = n_outlets;
+#define ALLOC(ptr, count, what)                                                                                \
+  do {                                                                                                         \
+    size_t wc_n_ = (count);                                                                                    \
+    (ptr) = wc_n_ ? calloc(wc_n_, sizeof *(ptr)) : NULL;                                                       \
+    if (wc_n_ && !(ptr)) {                                                                                     \
+      status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory for %s (%zu elements)", (what), \
+                            wc_n_);                                                                            \
+      goto fail;                                                                                               \
+    }                                                                                                          \
+  } while (0)
+  ALLOC(rhs->extra_inflow, n_inflow, "extra inflow");
+  ALLOC(rhs->inflow, n_inflow, "inflow");
+  ALLOC(rhs->outflow, (size_t)ode->n_transport + 1, "outflow");
+  ALLOC(rhs->cell_flux, (size_t)ode->n_fluxes + 1, "cell flux");
+  ALLOC(rhs->outlets, (size_t)n_outlets + 1, "outlet list");
+#undef ALLOC
+  n_outlets = 0;
+  for (int32_t i = 0; i < ode->n_cells; i++)
+    if (ode->downstream[i] < 0) rhs->outlets[n_outlets++] = i;
+  *out = rhs;
+  return WC_OK;
+fail:
+  wc_graph_rhs_destroy(&rhs);
+  return status;
+}
+
+void wc_graph_rhs_destroy(wc_graph_rhs **rhs) {
+  if (!rhs || !*rhs) return;
+  free((*rhs)->extra_inflow);
+  free((*rhs)->inflow);
+  free((*rhs)->outflow);
+  free((*rhs)->cell_flux);
+  free((*rhs)->outlets);
+  free(*rhs);
+  *rhs = NULL;
+}
+
+double *wc_graph_rhs_extra_inflow(wc_graph_rhs *rhs) { return rhs->extra_inflow; }
+
+wc_status wc_graph_rhs_set_flux_regions(wc_graph_rhs *rhs, const int32_t *region, int32_t n_regions) {
+  if (region) {
+    WC_CHECK(n_regions >= 1, WC_ERR_INTERNAL, "%d budget regions", (int)n_regions);
+    for (int32_t i = 0; i < rhs->ode->n_cells; i++)
+      WC_CHECK(region[i] >= 0 && region[i] < n_regions, WC_ERR_INTERNAL,
+               "node %d is in budget region %d of %d", (int)i, (int)region[i], (int)n_regions);
+  }
+  rhs->region = region;
+  rhs->n_regions = region ? n_regions : 0;
+  return WC_OK;
+}
+int32_t wc_graph_rhs_outlet_count(const wc_graph_rhs *rhs) { return rhs->n_outlets; }
+const int32_t *wc_graph_rhs_outlets(const wc_graph_rhs *rhs) { return rhs->outlets; }
+int32_t wc_graph_rhs_nonfinite_node(const wc_graph_rhs *rhs) { return rhs->nonfinite_node; }
+double wc_graph_rhs_nonfinite_time(const wc_graph_rhs *rhs) { return rhs->nonfinite_time; }
+int64_t wc_graph_rhs_cell_calls(const wc_graph_rhs *rhs) { return rhs->cell_calls; }
+
+void wc_graph_rhs_clear_nonfinite(wc_graph_rhs *rhs) {
+  rhs->nonfinite_node = -1;
+  rhs->nonfinite_time = NAN;
+}
+
+/* Name the first non-finite value of node i. */
+static wc_status nonfinite_error(wc_graph_rhs *rhs, double t, int32_t i, const double *ydot, const double *outflow,
+                                 const double *flux) {
+  const wc_graph_ode *ode = rhs->ode;
+  rhs->nonfinite_node = i;
+  rhs->nonfinite_time = t;
+  for (int s = 0; s < ode->n_states; s++)
+    if (!isfinite(ydot[s]))
+      WC_FAIL(WC_ERR_NUMERICS, "non-finite derivative (%g) of state '%s' at node %d, t = %.9g s", ydot[s],
+              ode->state_names ? ode->state_names[s] : "?", (int)i, t);
+  for (int k = 0; k < ode->n_transport; k++)
+    if (!isfinite(outflow[k]))
+      WC_FAIL(WC_ERR_NUMERICS, "non-finite outflow %d (%g) at node %d, t = %.9g s", k, outflow[k], (int)i, t);
+  for (int f = 0; flux && f < ode->n_fluxes; f++)
+    if (!isfinite(flux[f]))
+      WC_FAIL(WC_ERR_NUMERICS, "non-finite budget flux %d (%g) at node %d, t = %.9g s", f, flux[f], (int)i, t);
+  WC_FAIL(WC_ERR_NUMERICS, "non-finite value at node %d, t = %.9g s", (int)i, t);
+}
+
+/* The pass itself. `check`: test every cell's outputs as they come (slow path, to name the
+ * cell); otherwise the caller scans the outputs afterwards. */
+static wc_status eval_pass(wc_graph_rhs *rhs, double t, const double *y, double *ydot, double *flux_rate,
+                           double *outlet_rate, bool check) {
+  const wc_graph_ode *ode = rhs->ode;
+  const int32_t n = ode->n_cells;
+  const int ns = ode->n_states, nt = ode->n_transport, nf = ode->n_fluxes;
+  const int32_t *downstream = ode->downstream;
+  double *inflow = rhs->inflow;
+  double *outflow = rhs->outflow;
+  if (nt > 0) memcpy(inflow, rhs->extra_inflow, (size_t)n * (size_t)nt * sizeof *inflow);
+  const int32_t *region = rhs->region;
+  if (flux_rate && region) memset(flux_rate, 0, (size_t)rhs->n_regions * (size_t)nf * sizeof *flux_rate);
+  int32_t outlet = 0;
+  for (int32_t i = 0; i < n; i++) {
+    double *yd = ydot + (size_t)i * (size_t)ns;
+    double *flux = !flux_rate ? NULL : region ? rhs->cell_flux : flux_rate + (size_t)i * (size_t)nf;
+    wc_status status = ode->cell_rhs(ode->context, t, i, y + (size_t)i * (size_t)ns, inflow + (size_t)i * (size_t)nt,
+                                     yd, outflow, flux);
+    if (status != WC_OK) {
+      rhs->cell_calls += i + 1;
+      wc_error_push_frame(__FILE__, __LINE__, "ode->cell_rhs(...)");
+      return status;
+    }
+    if (check) {
+      int bad = 0;
+      for (int s = 0; s < ns; s++) bad |= !isfinite(yd[s]);
+      for (int k = 0; k < nt; k++) bad |= !isfinite(outflow[k]);
+      if (flux)
+        for (int f = 0; f < nf; f++) bad |= !isfinite(flux[f]);
+      if (bad) {
+        rhs->cell_calls += i + 1;
+        return nonfinite_error(rhs, t, i, yd, outflow, flux);
+      }
+    }
+    if (flux && region) {
+      double *sum = flux_rate + (size_t)region[i] * (size_t)nf;
+      for (int f = 0; f < nf; f++) sum[f] += flux[f];
+    }
+    int32_t d = downstream[i];
+    if (d >= 0) {
+      double *in = inflow + (size_t)d * (size_t)nt;
+      for (int k = 0; k < nt; k++) in[k] += outflow[k];
+    } else {
+      if (outlet_rate)
+        for (int k = 0; k < nt; k++) outlet_rate[(size_t)outlet * (size_t)nt + k] = outflow[k];
+      outlet++;
+    }
+  }
+  rhs->cell_calls += n;
+  return WC_OK;
+}
+
+/* True if any of the n values is NaN or infinite (vectorised: no branch per element). */
+static bool any_nonfinite(const double *x, size_t n) {
+  int bad = 0;
+#pragma omp simd reduction(| : bad)
+  for (size_t j = 0; j < n; j++) bad |= !isfinite(x[j]);
+  return bad != 0;
+}
+
+wc_status wc_graph_rhs_eval(wc_graph_rhs *rhs, double t, const double *y, double *ydot, double *flux_rate,
+                            double *outlet_rate) {
+  const wc_graph_ode *ode = rhs->ode;
+  WC_CALL(eval_pass(rhs, t, y, ydot, flux_rate, outlet_rate, false));
+  /* A non-finite outflow shows up in the downstream cell's derivative (its inflow), or in
+   * the outlet rates; so scanning the outputs once catches every non-finite value. Finding
+   * the cell that produced it takes a second, checking pass, only then. */
+  size_t n_flux = (size_t)(rhs->region ? rhs->n_regions : ode->n_cells) * (size_t)ode->n_fluxes;
+  size_t n_out = (size_t)rhs->n_outlets * (size_t)ode->n_transport;
+  if (any_nonfinite(ydot, (size_t)ode->n_cells * (size_t)ode->n_states) ||
+      (flux_rate && any_nonfinite(flux_rate, n_flux)) || (outlet_rate && any_nonfinite(outlet_rate, n_out))) {
+    WC_CALL(eval_pass(rhs, t, y, ydot, flux_rate, outlet_rate, true));
+    rhs->nonfinite_node = -1;
+    WC_FAIL(WC_ERR_NUMERICS, "non-finite value in f(t, y) at t = %.9g s that no cell reproduced", t);
+  }
+  return WC_OK;
+}

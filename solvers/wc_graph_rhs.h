@@ -1,0 +1,66 @@
+/*
+ * wc_graph_rhs.h — the global right-hand side f(t, y) of a wc_graph_ode, in one forward pass.
+ *
+ * Cells are visited in topological order (upstream first); each cell's inflow is the sum
+ * of its upstream cells' outflows, already computed, plus an "extra inflow" array that is
+ * the hook for water arriving from other MPI ranks (zero until the halo exchange fills it).
+ * The same pass produces the rates of the budget accumulators (the cells' `flux` outputs)
+ * and what leaves the local graph at each outlet, for the integrator's quadratures.
+ *
+ * Layout: y and ydot are [n_cells][n_states]; flux rates [n_cells][n_fluxes] (or summed
+ * per budget region); outlet rates [n_outlets][n_transport], outlets in ascending node
+ * order (wc_graph_rhs_outlets).
+ */
+#ifndef WC_GRAPH_RHS_H
+#define WC_GRAPH_RHS_H
+
+#include <stdint.h>
+
+#include "wc_graph_ode.h"
+#include "wc_status.h"
+
+typedef struct wc_graph_rhs wc_graph_rhs;
+
+/* Check `ode` (the graph order, CSR, sizes, transport targets, tolerances, callbacks) and
+ * allocate the pass's work arrays. A broken ode is WC_ERR_INTERNAL naming what is wrong.
+ * `ode` and its arrays are borrowed and must outlive the object. */
+WC_NODISCARD wc_status wc_graph_rhs_create(const wc_graph_ode *ode, wc_graph_rhs **rhs);
+
+/* Free (accepts NULL) and null the handle. */
+void wc_graph_rhs_destroy(wc_graph_rhs **rhs);
+
+/* Check a wc_graph_ode on its own (what wc_graph_rhs_create checks). */
+WC_NODISCARD wc_status wc_graph_ode_check(const wc_graph_ode *ode);
+
+/* The halo hook: [n_cells][n_transport] rates added to each cell's inflow, zero-filled at
+ * creation. Writable; read by every evaluation (and by the sweep's Jacobian evaluation,
+ * which treats it as fixed). */
+double *wc_graph_rhs_extra_inflow(wc_graph_rhs *rhs);
+
+/* Budget regions (e.g. jurisdictions): from now on flux rates are summed per region, so
+ * flux_rate is [n_regions][n_fluxes] instead of [n_cells][n_fluxes]. `region` [n_cells]
+ * (borrowed) holds values in 0..n_regions-1. NULL: per cell again. */
+WC_NODISCARD wc_status wc_graph_rhs_set_flux_regions(wc_graph_rhs *rhs, const int32_t *region, int32_t n_regions);
+
+/* Nodes whose downstream is -1, ascending, and their number. */
+int32_t wc_graph_rhs_outlet_count(const wc_graph_rhs *rhs);
+const int32_t *wc_graph_rhs_outlets(const wc_graph_rhs *rhs);
+
+/*
+ * ydot = f(t, y). `flux_rate` and `outlet_rate` may be NULL (not wanted); the cell function
+ * gets flux == NULL then. A cell function error is returned as is (with a frame). A
+ * non-finite derivative, outflow or flux rate is WC_ERR_NUMERICS naming the node, state
+ * and time; the node is then also in wc_graph_rhs_nonfinite_node().
+ */
+WC_NODISCARD wc_status wc_graph_rhs_eval(wc_graph_rhs *rhs, double t, const double *y, double *ydot,
+                                         double *flux_rate, double *outlet_rate);
+
+/* Node of the last non-finite value found by wc_graph_rhs_eval, or -1; and its time. */
+int32_t wc_graph_rhs_nonfinite_node(const wc_graph_rhs *rhs);
+double wc_graph_rhs_nonfinite_time(const wc_graph_rhs *rhs);
+void wc_graph_rhs_clear_nonfinite(wc_graph_rhs *rhs);
+
+/* Number of cell function calls made by evaluations so far (one per cell per pass). */
+int64_t wc_graph_rhs_cell_calls(const wc_graph_rhs *rhs);
+
+#endif /* WC_GRAPH_RHS_H */

@@ -1,0 +1,641 @@
+/*
+ * wc_integrator.c — CVODES set-up, the callbacks that connect it to the graph ODE, stop
+ * times, retries and statistics (see wc_integrator.h).
+ *
+ * CVODES rather than CVODE: quadratures (CVodeQuadInit) exist only in CVODES, which has
+ * CVODE's whole API besides.
+ */
+#include "wc_integrator.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cvodes/cvodes.h>
+#include <cvodes/cvodes_ls.h>
+#include <nvector/nvector_parallel.h>
+#include <sunlinsol/sunlinsol_spgmr.h>
+
+#include "wc_graph_rhs.h"
+#include "wc_linsol_sweep.h"
+#include "wc_log.h"
+#include "wc_nvector.h"
+#include "wc_sundials.h"
+#include "wc_sweep.h"
+
+struct wc_integrator {
+  const wc_graph_ode *ode;
+  wc_integrator_options options;
+  MPI_Comm comm; /* MPI_COMM_NULL: serial */
+  int rank, size;
+
+  SUNContext sunctx;
+  void *cvode;
+  SUNLinearSolver ls;
+  N_Vector y;           /* state (own or Debian vector) */
+  N_Vector atol;        /* vector absolute tolerance */
+  N_Vector constraints; /* >= 0, when options.nonnegative */
+  N_Vector error_work;  /* local error estimates; allocated at the first failure */
+  N_Vector weight_work; /* error weights; allocated at the first failure */
+  N_Vector yq;          /* quadratures: flux totals then outlet totals (local, no MPI) */
+  bool have_quadrature; /* quadratures on some rank: on all ranks (fQ is collective) */
+
+  wc_graph_rhs *rhs;
+  wc_sweep *sweep;       /* NULL for plain GMRES */
+  double *typical_size;  /* [n_states] atol / rtol: FD increment scale */
+  double *quad_ydot;     /* [n_cells * n_states] scratch: fQ evaluates the full pass */
+  size_t n_local;        /* n_cells * n_states */
+  size_t n_flux_quad;    /* n_cells * n_fluxes */
+  size_t n_quad;         /* n_flux_quad + n_outlets * n_transport */
+
+  double t;
+  bool fresh;            /* no step since the last (re)initialisation */
+  wc_integrator_stats base; /* counters of CVODE runs before the last ReInit */
+  long jacobian_evals;
+  long retries;
+  long intervals;
+  int32_t singular_node; /* node of the last singular block, -1 */
+  int numeric_events;    /* recoverable non-finite / singular events in this CVode call */
+  wc_status callback_status; /* a callback's unrecoverable error, kept for the caller */
+  wc_integrator_failure failure;
+  char cvode_message[512];
+};
+
+void wc_integrator_options_default(wc_integrator_options *options) {
+  *options = (wc_integrator_options){
+      .relative_tolerance = 1e-4,
+      .linear_solver = WC_LINSOL_SWEEP,
+      .max_steps_per_interval = 5000,
+      .max_retries = 2,
+      .max_order = 5,
+      .krylov_dimension = 5,
+      .nonnegative = false,
+      .restart_each_interval = false,
+      .sundials_vector = false,
+  };
+}
+
+const char *wc_linear_solver_name(wc_linear_solver kind) {
+  switch (kind) {
+  case WC_LINSOL_SWEEP: return "sweep";
+  case WC_LINSOL_GMRES_SWEEP: return "gmres_sweep";
+  case WC_LINSOL_GMRES: return "gmres";
+  }
+  return "unknown";
+}
+
+/* ---- MPI agreement ---------------------------------------------------------------------- */
+
+/*
+ * Callbacks return 0 (ok), 1 (recoverable: CVODE retries with a smaller step) or -1. Every
+ * rank must return the same, or the ranks' CVODE instances take different paths and
+ * deadlock in the next reduction; the worst outcome wins.
+ */
+static int agree_flag(const wc_integrator *integ, int flag) {
+  if (integ->size <= 1) return flag;
+  int code = flag < 0 ? 2 : flag > 0 ? 1 : 0, all = code;
+  MPI_Allreduce(&code, &all, 1, MPI_INT, MPI_MAX, integ->comm);
+  return all == 2 ? -1 : all;
+}
+
+/* After a callback failed unrecoverably on some rank(s): every rank returns the error of
+ * the lowest failing rank, message included, so rank 0 can report it. */
+static wc_status share_callback_error(wc_integrator *integ) {
+  wc_status local = integ->callback_status;
+  if (integ->size <= 1) return local;
+  int mine = local != WC_OK ? integ->rank : integ->size, root = mine;
+  MPI_Allreduce(&mine, &root, 1, MPI_INT, MPI_MIN, integ->comm);
+  if (root == integ->size) return WC_ERR_INTERNAL; /* unreachable: some rank failed */
+  int status = (int)local;
+  char message[1024] = "";
+  if (integ->rank == root) snprintf(message, sizeof message, "%s", wc_error_message());
+  MPI_Bcast(&status, 1, MPI_INT, root, integ->comm);
+  MPI_Bcast(message, (int)sizeof message, MPI_CHAR, root, integ->comm);
+  if (integ->rank != root)
+    return wc_error_set((wc_status)status, __FILE__, __LINE__, "rank %d: %s", root, message);
+  return (wc_status)status;
+}
+
+/* ---- CVODE callbacks -------------------------------------------------------------------- */
+
+/*
+ * Recoverable numerical events (a non-finite value, a singular block) allowed in one CVode
+ * call before the callbacks give up. A cell that is NaN beyond some time t* makes CVODE
+ * creep towards t* with ever shorter successful steps (each failure only cuts h by 4), so
+ * without a limit it would run into max_steps_per_interval instead of failing fast.
+ */
+enum { WC_MAX_NUMERIC_EVENTS = 25 };
+
+/* A callback's wc_status as a local CVODE flag: a non-finite value or a singular block is
+ * recoverable; anything else is kept for the caller and stops the integration. */
+static int callback_flag(wc_integrator *integ, wc_status status, bool recoverable) {
+  if (status == WC_OK) return 0;
+  if (recoverable) return 1;
+  integ->callback_status = status;
+  return -1;
+}
+
+/* The flag every rank returns to CVODE: agreed, and counted after agreement so that the
+ * event limit trips on every rank at the same call. */
+static int settle(wc_integrator *integ, int local_flag) {
+  int flag = agree_flag(integ, local_flag);
+  if (flag > 0 && ++integ->numeric_events > WC_MAX_NUMERIC_EVENTS) flag = -1;
+  return flag;
+}
+
+static int cv_rhs(double t, N_Vector y, N_Vector ydot, void *data) {
+  wc_integrator *integ = data;
+  wc_status status = wc_graph_rhs_eval(integ->rhs, t, N_VGetArrayPointer(y), N_VGetArrayPointer(ydot), NULL, NULL);
+  bool nonfinite = status == WC_ERR_NUMERICS && wc_graph_rhs_nonfinite_node(integ->rhs) >= 0;
+  return settle(integ, callback_flag(integ, status, nonfinite));
+}
+
+static int cv_quad(double t, N_Vector y, N_Vector yqdot, void *data) {
+  wc_integrator *integ = data;
+  double *q = N_VGetArrayPointer(yqdot);
+  wc_status status =
+      wc_graph_rhs_eval(integ->rhs, t, N_VGetArrayPointer(y), integ->quad_ydot, q, q + integ->n_flux_quad);
+  bool nonfinite = status == WC_ERR_NUMERICS && wc_graph_rhs_nonfinite_node(integ->rhs) >= 0;
+  return settle(integ, callback_flag(integ, status, nonfinite));
+}
+
+static int factor_blocks(wc_integrator *integ, double gamma) {
+  wc_status status = wc_sweep_factor(integ->sweep, gamma);
+  if (status != WC_OK) {
+    /* The message names the node; keep it for the failure report. */
+    const char *at = strstr(wc_error_message(), "node ");
+    integ->singular_node = at ? (int32_t)atoi(at + 5) : -1;
+  }
+  return callback_flag(integ, status, status == WC_ERR_NUMERICS);
+}
+
+static int cv_prec_setup(double t, N_Vector y, N_Vector fy, booleantype jok, booleantype *jcur, double gamma,
+                         void *data) {
+  (void)fy;
+  wc_integrator *integ = data;
+  int flag = 0;
+  if (!jok) {
+    wc_status status = wc_sweep_evaluate(integ->sweep, t, N_VGetArrayPointer(y),
+                                         wc_graph_rhs_extra_inflow(integ->rhs), integ->typical_size);
+    flag = callback_flag(integ, status, false);
+    integ->jacobian_evals++;
+    *jcur = SUNTRUE;
+  } else {
+    *jcur = SUNFALSE;
+  }
+  if (flag == 0) flag = factor_blocks(integ, gamma);
+  return settle(integ, flag);
+}
+
+static int cv_prec_solve(double t, N_Vector y, N_Vector fy, N_Vector r, N_Vector z, double gamma, double delta,
+                         int lr, void *data) {
+  (void)t;
+  (void)y;
+  (void)fy;
+  (void)delta;
+  (void)lr;
+  wc_integrator *integ = data;
+  wc_sweep_solve(integ->sweep, N_VGetArrayPointer(r), N_VGetArrayPointer(z));
+  /*
+   * The blocks were factored with the gamma of the last setup; CVODE asks for a new setup
+   * once gamma drifts by 30%. In between, the sweep as the whole linear solver does what
+   * CVODE does for its direct solvers under BDF: scale the solution by 2 / (1 + gamrat),
+   * which makes up for most of the drift. Refactoring at every change of gamma instead
+   * (no cell calls, about one sweep's cost) measured no fewer steps or Newton iterations
+   * over four weather series and cost ~6% more time (docs/solver.md). GMRES needs no
+   * scaling: a stale preconditioner costs it an occasional second iteration.
+   */
+  double gamma_factored = wc_sweep_gamma(integ->sweep);
+  if (integ->options.linear_solver == WC_LINSOL_SWEEP && gamma != gamma_factored) {
+    double gamrat = gamma / gamma_factored;
+    N_VScale(2.0 / (1.0 + gamrat), z, z);
+  }
+  return 0;
+}
+
+static void cv_error_handler(int code, const char *module, const char *function, char *message, void *data) {
+  wc_integrator *integ = data;
+  snprintf(integ->cvode_message, sizeof integ->cvode_message, "%s", message);
+  wc_log_debug("%s %s (%d): %s", module, function, code, message);
+}
+
+/* ---- statistics ------------------------------------------------------------------------- */
+
+static void cvode_counters(const wc_integrator *integ, wc_integrator_stats *s) {
+  memset(s, 0, sizeof *s);
+  void *cv = integ->cvode;
+  long value = 0;
+  if (CVodeGetNumSteps(cv, &value) == CV_SUCCESS) s->steps = value;
+  if (CVodeGetNumRhsEvals(cv, &value) == CV_SUCCESS) s->rhs_evals = value;
+  if (CVodeGetNumLinRhsEvals(cv, &value) == CV_SUCCESS) s->rhs_evals_jtimes = value;
+  if (integ->have_quadrature && CVodeGetQuadNumRhsEvals(cv, &value) == CV_SUCCESS) s->quad_evals = value;
+  if (CVodeGetNumNonlinSolvIters(cv, &value) == CV_SUCCESS) s->newton_iters = value;
+  if (CVodeGetNumNonlinSolvConvFails(cv, &value) == CV_SUCCESS) s->newton_fails = value;
+  if (CVodeGetNumErrTestFails(cv, &value) == CV_SUCCESS) s->error_test_fails = value;
+  if (CVodeGetNumLinIters(cv, &value) == CV_SUCCESS) s->linear_iters = value;
+  if (CVodeGetNumLinConvFails(cv, &value) == CV_SUCCESS) s->linear_fails = value;
+  if (CVodeGetNumLinSolvSetups(cv, &value) == CV_SUCCESS) s->setups = value;
+  if (CVodeGetNumPrecSolves(cv, &value) == CV_SUCCESS) s->prec_solves = value;
+  double h = 0.0;
+  if (CVodeGetLastStep(cv, &h) == CV_SUCCESS) s->last_step_s = h;
+}
+
+static void add_counters(wc_integrator_stats *sum, const wc_integrator_stats *s) {
+  sum->steps += s->steps;
+  sum->rhs_evals += s->rhs_evals;
+  sum->rhs_evals_jtimes += s->rhs_evals_jtimes;
+  sum->quad_evals += s->quad_evals;
+  sum->newton_iters += s->newton_iters;
+  sum->newton_fails += s->newton_fails;
+  sum->error_test_fails += s->error_test_fails;
+  sum->linear_iters += s->linear_iters;
+  sum->linear_fails += s->linear_fails;
+  sum->setups += s->setups;
+  sum->prec_solves += s->prec_solves;
+}
+
+void wc_integrator_get_stats(const wc_integrator *integ, wc_integrator_stats *stats) {
+  wc_integrator_stats now;
+  cvode_counters(integ, &now);
+  *stats = integ->base;
+  add_counters(stats, &now);
+  stats->last_step_s = now.last_step_s != 0.0 ? now.last_step_s : integ->base.last_step_s;
+  stats->jacobian_evals = integ->jacobian_evals;
+  stats->retries = integ->retries;
+  stats->intervals = integ->intervals;
+  stats->cell_calls = wc_graph_rhs_cell_calls(integ->rhs) + (integ->sweep ? wc_sweep_cell_calls(integ->sweep) : 0);
+}
+
+void wc_integrator_stats_print(const wc_integrator_stats *s, FILE *file) {
+  double newton = s->newton_iters > 0 ? (double)s->newton_iters : 1.0;
+  double intervals = s->intervals > 0 ? (double)s->intervals : 1.0;
+  fprintf(file,
+          "intervals %ld\nsteps %ld (%.2f per interval)\nrhs_evals %ld\nrhs_evals_jtimes %ld\nquad_evals %ld\n"
+          "newton_iters %ld (%.2f per step)\nnewton_fails %ld\nerror_test_fails %ld\n"
+          "linear_iters %ld (%.3f per Newton iteration)\nlinear_fails %ld\nsetups %ld\njacobian_evals %ld\n"
+          "prec_solves %ld\nretries %ld\ncell_calls %lld\nlast_step_s %.6g\n",
+          s->intervals, s->steps, (double)s->steps / intervals, s->rhs_evals, s->rhs_evals_jtimes, s->quad_evals,
+          s->newton_iters, s->steps > 0 ? (double)s->newton_iters / (double)s->steps : 0.0, s->newton_fails,
+          s->error_test_fails, s->linear_iters, (double)s->linear_iters / newton, s->linear_fails, s->setups,
+          s->jacobian_evals, s->prec_solves, s->retries, (long long)s->cell_calls, s->last_step_s);
+}
+
+/* ---- creation --------------------------------------------------------------------------- */
+
+static wc_status create_state_vector(wc_integrator *integ, sunindextype length, N_Vector *v) {
+  if (!integ->options.sundials_vector) return wc_nvector_create(integ->comm, length, integ->sunctx, v);
+  long long local = length, global = length;
+  if (integ->size > 1) MPI_Allreduce(&local, &global, 1, MPI_LONG_LONG, MPI_SUM, integ->comm);
+  *v = N_VNew_Parallel(integ->comm, length, (sunindextype)global, integ->sunctx);
+  WC_SUN_CHECK_PTR(*v, "an N_Vector_Parallel");
+  N_VConst(0.0, *v);
+  return WC_OK;
+}
+
+static wc_status check_options(const wc_integrator_options *o, MPI_Comm comm) {
+  WC_CHECK(isfinite(o->relative_tolerance) && o->relative_tolerance > 0.0 && o->relative_tolerance < 1.0,
+           WC_ERR_INTERNAL, "relative tolerance %g is not in (0, 1)", o->relative_tolerance);
+  WC_CHECK(o->linear_solver == WC_LINSOL_SWEEP || o->linear_solver == WC_LINSOL_GMRES_SWEEP ||
+               o->linear_solver == WC_LINSOL_GMRES,
+           WC_ERR_INTERNAL, "unknown linear solver %d", (int)o->linear_solver);
+  WC_CHECK(o->max_steps_per_interval >= 1, WC_ERR_INTERNAL, "max steps per interval %ld < 1",
+           o->max_steps_per_interval);
+  WC_CHECK(o->max_retries >= 0, WC_ERR_INTERNAL, "max retries %d < 0", o->max_retries);
+  WC_CHECK(o->max_order >= 1 && o->max_order <= 5, WC_ERR_INTERNAL, "BDF max order %d is not in 1..5",
+           o->max_order);
+  WC_CHECK(o->jacobian_max_age_steps >= 0 && o->setup_max_age_steps >= 0, WC_ERR_INTERNAL,
+           "negative Jacobian or setup age");
+  WC_CHECK(o->krylov_dimension >= 1, WC_ERR_INTERNAL, "Krylov dimension %d < 1", o->krylov_dimension);
+  WC_CHECK(!o->sundials_vector || comm != MPI_COMM_NULL, WC_ERR_INTERNAL,
+           "Debian's N_Vector_Parallel needs a communicator");
+  return WC_OK;
+}
+
+static wc_status setup_cvode(wc_integrator *integ) {
+  const wc_graph_ode *ode = integ->ode;
+  const wc_integrator_options *o = &integ->options;
+  integ->cvode = CVodeCreate(CV_BDF, integ->sunctx);
+  WC_SUN_CHECK_PTR(integ->cvode, "the CVODE integrator");
+  WC_CVODE_CALL(CVodeSetErrHandlerFn(integ->cvode, cv_error_handler, integ));
+  WC_CVODE_CALL(CVodeInit(integ->cvode, cv_rhs, 0.0, integ->y));
+  WC_CVODE_CALL(CVodeSetUserData(integ->cvode, integ));
+
+  double *atol = N_VGetArrayPointer(integ->atol);
+  for (size_t j = 0; j < integ->n_local; j++) atol[j] = ode->abs_tolerance[j % (size_t)ode->n_states];
+  WC_CVODE_CALL(CVodeSVtolerances(integ->cvode, o->relative_tolerance, integ->atol));
+  WC_CVODE_CALL(CVodeSetMaxOrd(integ->cvode, o->max_order));
+  WC_CVODE_CALL(CVodeSetMaxNumSteps(integ->cvode, o->max_steps_per_interval));
+  if (o->nonnegative) {
+    WC_CALL(create_state_vector(integ, (sunindextype)integ->n_local, &integ->constraints));
+    N_VConst(1.0, integ->constraints);
+    WC_CVODE_CALL(CVodeSetConstraints(integ->cvode, integ->constraints));
+  }
+
+  switch (o->linear_solver) {
+  case WC_LINSOL_SWEEP: WC_CALL(wc_linsol_sweep_create(integ->sunctx, &integ->ls)); break;
+  case WC_LINSOL_GMRES_SWEEP:
+    integ->ls = SUNLinSol_SPGMR(integ->y, SUN_PREC_LEFT, o->krylov_dimension, integ->sunctx);
+    WC_SUN_CHECK_PTR(integ->ls, "the SPGMR linear solver");
+    break;
+  case WC_LINSOL_GMRES:
+    integ->ls = SUNLinSol_SPGMR(integ->y, SUN_PREC_NONE, o->krylov_dimension, integ->sunctx);
+    WC_SUN_CHECK_PTR(integ->ls, "the SPGMR linear solver");
+    break;
+  }
+  WC_CVODE_CALL(CVodeSetLinearSolver(integ->cvode, integ->ls, NULL));
+  WC_CVODE_CALL(CVodeSetJacEvalFrequency(integ->cvode, o->jacobian_max_age_steps));
+  WC_CVODE_CALL(CVodeSetLSetupFrequency(integ->cvode, o->setup_max_age_steps));
+  if (o->linear_solver != WC_LINSOL_GMRES) {
+    WC_CALL(wc_sweep_create(ode, &integ->sweep));
+    WC_CVODE_CALL(CVodeSetPreconditioner(integ->cvode, cv_prec_setup, cv_prec_solve));
+  }
+
+  if (integ->have_quadrature) {
+    /* On the state's communicator: with error control on (below), CVODES takes norms of
+     * the quadratures, and every rank must see the same ones. */
+    WC_CALL(wc_nvector_create(integ->comm, (sunindextype)integ->n_quad, integ->sunctx, &integ->yq));
+    WC_CVODE_CALL(CVodeQuadInit(integ->cvode, cv_quad, integ->yq));
+    /*
+     * The budget totals must not steer the step size, yet CVODES 6.4 needs quadrature
+     * error control on: without it, an order increase builds the new Nordsieck column of
+     * the quadratures from a stale vector (cvChooseEta saves acorQ into znQ[qmax] only
+     * when errconQ is set, cvIncreaseBDF uses it regardless). The budget then stops closing
+     * once BDF reaches order 4 (measured: 1e-8 relative drift per interval at rtol 1e-8,
+     * 1e-11 with this). So: error control on, with weights of 1e-300, which keeps the
+     * quadratures' contribution to every norm at zero.
+     */
+    WC_CVODE_CALL(CVodeSetQuadErrCon(integ->cvode, SUNTRUE));
+    WC_CVODE_CALL(CVodeQuadSStolerances(integ->cvode, 0.0, 1e300));
+  }
+  return WC_OK;
+}
+
+wc_status wc_integrator_create(const wc_graph_ode *ode, const wc_integrator_options *options, MPI_Comm comm,
+                               wc_integrator **out) {
+  *out = NULL;
+  wc_integrator_options defaults;
+  wc_integrator_options_default(&defaults);
+  if (!options) options = &defaults;
+  WC_CALL(check_options(options, comm));
+  WC_CALL(wc_graph_ode_check(ode));
+
+  wc_integrator *integ = NULL;
+  WC_MALLOC(integ, 1, "integrator");
+  *integ = (wc_integrator){.ode = ode, .options = *options, .comm = comm, .size = 1, .fresh = true,
+                           .singular_node = -1};
+  integ->failure = (wc_integrator_failure){.node = -1, .state = -1, .rank = -1};
+  wc_status status = WC_OK;
+  if (comm != MPI_COMM_NULL) {
+    MPI_Comm_rank(comm, &integ->rank);
+    MPI_Comm_size(comm, &integ->size);
+  }
+  integ->n_local = (size_t)ode->n_cells * (size_t)ode->n_states;
+  integ->n_flux_quad = (size_t)(options->flux_region ? options->n_flux_regions : ode->n_cells) * (size_t)ode->n_fluxes;
+
+  WC_CALL_GOTO(status, fail, wc_graph_rhs_create(ode, &integ->rhs));
+  WC_CALL_GOTO(status, fail, wc_graph_rhs_set_flux_regions(integ->rhs, options->flux_region, options->n_flux_regions));
+  integ->n_quad = integ->n_flux_quad + (size_t)wc_graph_rhs_outlet_count(integ->rhs) * (size_t)ode->n_transport;
+  long long local_quad = (long long)integ->n_quad, global_quad = local_quad;
+  if (integ->size > 1) MPI_Allreduce(&local_quad, &global_quad, 1, MPI_LONG_LONG, MPI_SUM, comm);
+  integ->have_quadrature = global_quad > 0;
+
+  WC_CALL_GOTO(status, fail, wc_sun_context_create(comm, &integ->sunctx));
+  WC_CALL_GOTO(status, fail, create_state_vector(integ, (sunindextype)integ->n_local, &integ->y));
+  WC_CALL_GOTO(status, fail, create_state_vector(integ, (sunindextype)integ->n_local, &integ->atol));
+
+  integ->typical_size = calloc((size_t)ode->n_states, sizeof *integ->typical_size);
+  integ->quad_ydot = calloc(integ->n_local > 0 ? integ->n_local : 1, sizeof *integ->quad_ydot);
+  if (!integ->typical_size || !integ->quad_ydot) {
+    status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory for integrator work arrays");
+    goto fail;
+  }
+  for (int s = 0; s < ode->n_states; s++) integ->typical_size[s] = ode->abs_tolerance[s] / options->relative_tolerance;
+
+  WC_CALL_GOTO(status, fail, setup_cvode(integ));
+  *out = integ;
+  return WC_OK;
+fail:
+  wc_integrator_destroy(&integ);
+  return status;
+}
+
+void wc_integrator_destroy(wc_integrator **integrator) {
+  if (!integrator || !*integrator) return;
+  wc_integrator *integ = *integrator;
+  if (integ->cvode) CVodeFree(&integ->cvode);
+  if (integ->ls) SUNLinSolFree(integ->ls);
+  N_Vector *vectors[] = {&integ->y, &integ->atol, &integ->constraints, &integ->error_work, &integ->weight_work,
+                         &integ->yq};
+  for (size_t k = 0; k < sizeof vectors / sizeof *vectors; k++)
+    if (*vectors[k]) {
+      N_VDestroy(*vectors[k]);
+      *vectors[k] = NULL;
+    }
+  wc_sweep_destroy(&integ->sweep);
+  wc_graph_rhs_destroy(&integ->rhs);
+  wc_sun_context_destroy(&integ->sunctx);
+  free(integ->typical_size);
+  free(integ->quad_ydot);
+  free(integ);
+  *integrator = NULL;
+}
+
+/* ---- state ------------------------------------------------------------------------------ */
+
+/* Restart CVODE at (t, current y) keeping the quadrature totals in yq; the counters of the
+ * finished run move to `base` since ReInit zeroes CVODE's. */
+static wc_status reinit(wc_integrator *integ, double t, double first_step) {
+  wc_integrator_stats now;
+  cvode_counters(integ, &now);
+  add_counters(&integ->base, &now);
+  if (now.last_step_s != 0.0) integ->base.last_step_s = now.last_step_s;
+  WC_CVODE_CALL(CVodeReInit(integ->cvode, t, integ->y));
+  if (integ->have_quadrature) WC_CVODE_CALL(CVodeQuadReInit(integ->cvode, integ->yq));
+  WC_CVODE_CALL(CVodeSetInitStep(integ->cvode, first_step));
+  integ->t = t;
+  integ->fresh = true;
+  return WC_OK;
+}
+
+wc_status wc_integrator_set_state(wc_integrator *integ, double t_s, const double *y) {
+  WC_CHECK(isfinite(t_s), WC_ERR_INTERNAL, "initial time %g is not finite", t_s);
+  double *yd = N_VGetArrayPointer(integ->y);
+  for (size_t j = 0; j < integ->n_local; j++) {
+    WC_CHECK(isfinite(y[j]), WC_ERR_INPUT, "initial state %zu of node %zu is %g", j % (size_t)integ->ode->n_states,
+             j / (size_t)integ->ode->n_states, y[j]);
+    yd[j] = y[j];
+  }
+  if (integ->yq) N_VConst(0.0, integ->yq);
+  WC_CALL(reinit(integ, t_s, 0.0));
+  return WC_OK;
+}
+
+double wc_integrator_time(const wc_integrator *integ) { return integ->t; }
+const double *wc_integrator_state(const wc_integrator *integ) { return N_VGetArrayPointer(integ->y); }
+
+const double *wc_integrator_flux_totals(const wc_integrator *integ) {
+  return integ->yq && integ->n_flux_quad > 0 ? wc_nvector_data(integ->yq) : NULL;
+}
+
+const double *wc_integrator_outlet_totals(const wc_integrator *integ) {
+  return integ->yq && integ->n_quad > integ->n_flux_quad ? wc_nvector_data(integ->yq) + integ->n_flux_quad : NULL;
+}
+
+int32_t wc_integrator_outlet_count(const wc_integrator *integ) { return wc_graph_rhs_outlet_count(integ->rhs); }
+const int32_t *wc_integrator_outlets(const wc_integrator *integ) { return wc_graph_rhs_outlets(integ->rhs); }
+double *wc_integrator_extra_inflow(wc_integrator *integ) { return wc_graph_rhs_extra_inflow(integ->rhs); }
+const wc_integrator_failure *wc_integrator_last_failure(const wc_integrator *integ) { return &integ->failure; }
+
+/* ---- failures --------------------------------------------------------------------------- */
+
+/* The flags after which a restart from the last good state may succeed. */
+static bool retryable(int flag) {
+  switch (flag) {
+  case CV_ERR_FAILURE:
+  case CV_CONV_FAILURE:
+  case CV_REPTD_RHSFUNC_ERR:
+  case CV_FIRST_RHSFUNC_ERR:
+  case CV_LSETUP_FAIL:
+  case CV_LSOLVE_FAIL:
+  case CV_REPTD_QRHSFUNC_ERR:
+  case CV_FIRST_QRHSFUNC_ERR:
+  case CV_NLS_FAIL: return true;
+  default: return false;
+  }
+}
+
+/*
+ * Find the cell to blame, the same on every rank: a cell that produced a non-finite value
+ * during this attempt first, then one whose Newton block was singular, then the state with
+ * the largest weighted local error estimate (NaN counts as infinite).
+ */
+static void locate_failure(wc_integrator *integ, int flag, double t_fail) {
+  const int ns = integ->ode->n_states;
+  double key = -1.0; /* larger is worse; non-finite cells get +inf, singular blocks DBL_MAX */
+  int32_t node = -1;
+  int state = -1;
+  double weighted = 0.0;
+  bool nonfinite = false;
+  int32_t bad = wc_graph_rhs_nonfinite_node(integ->rhs);
+  if (bad >= 0) {
+    key = INFINITY;
+    node = bad;
+    weighted = INFINITY;
+    nonfinite = true;
+  } else if (integ->singular_node >= 0) {
+    key = DBL_MAX;
+    node = integ->singular_node;
+    weighted = INFINITY;
+  } else if ((integ->error_work || (integ->error_work = N_VClone(integ->y)) != NULL) &&
+             (integ->weight_work || (integ->weight_work = N_VClone(integ->y)) != NULL) &&
+             CVodeGetEstLocalErrors(integ->cvode, integ->error_work) == CV_SUCCESS &&
+             CVodeGetErrWeights(integ->cvode, integ->weight_work) == CV_SUCCESS) {
+    const double *e = N_VGetArrayPointer(integ->error_work), *w = N_VGetArrayPointer(integ->weight_work);
+    for (size_t j = 0; j < integ->n_local; j++) {
+      double v = fabs(e[j] * w[j]);
+      if (isnan(v)) v = INFINITY;
+      if (v > key) {
+        key = v;
+        node = (int32_t)(j / (size_t)ns);
+        state = (int)(j % (size_t)ns);
+      }
+    }
+    weighted = key;
+    nonfinite = isinf(key);
+  }
+  int owner = integ->rank;
+  if (integ->size > 1) {
+    struct {
+      double key;
+      int rank;
+    } mine = {key, integ->rank}, worst = mine;
+    MPI_Allreduce(&mine, &worst, 1, MPI_DOUBLE_INT, MPI_MAXLOC, integ->comm);
+    owner = worst.rank;
+    double packet[4] = {(double)node, (double)state, weighted, nonfinite ? 1.0 : 0.0};
+    MPI_Bcast(packet, 4, MPI_DOUBLE, owner, integ->comm);
+    node = (int32_t)packet[0];
+    state = (int)packet[1];
+    weighted = packet[2];
+    nonfinite = packet[3] != 0.0;
+  }
+  integ->failure = (wc_integrator_failure){.t_s = t_fail, .rank = owner, .node = node, .state = state,
+                                           .weighted_error = weighted, .nonfinite = nonfinite,
+                                           .cvode_flag = flag};
+}
+
+static wc_status failure_error(wc_integrator *integ, double t_stop, int retries) {
+  const wc_integrator_failure *f = &integ->failure;
+  char *flag_name = CVodeGetReturnFlagName(f->cvode_flag);
+  char cell[256];
+  const char *const *names = integ->ode->state_names;
+  if (f->node < 0)
+    snprintf(cell, sizeof cell, "no cell could be named");
+  else if (f->nonfinite)
+    snprintf(cell, sizeof cell, "node %d on rank %d produced a non-finite value", (int)f->node, f->rank);
+  else if (f->state < 0)
+    snprintf(cell, sizeof cell, "node %d on rank %d has a singular Newton block", (int)f->node, f->rank);
+  else
+    snprintf(cell, sizeof cell, "worst cell: node %d on rank %d, state '%s' (weighted local error %.3g)",
+             (int)f->node, f->rank, names ? names[f->state] : "?", f->weighted_error);
+  wc_status status = wc_error_set(WC_ERR_NUMERICS, __FILE__, __LINE__,
+                                  "solver failed at t = %.9g s (day %.4f) integrating to %.9g s, after %d "
+                                  "restart(s): %s%s%s; %s",
+                                  f->t_s, f->t_s / 86400.0, t_stop, retries, flag_name ? flag_name : "CVODE error",
+                                  integ->cvode_message[0] ? ": " : "", integ->cvode_message, cell);
+  free(flag_name);
+  return status;
+}
+
+/* ---- advance ---------------------------------------------------------------------------- */
+
+wc_status wc_integrator_advance(wc_integrator *integ, double t_stop) {
+  WC_CHECK(isfinite(t_stop) && t_stop > integ->t, WC_ERR_INTERNAL,
+           "stop time %.9g s is not after the current time %.9g s", t_stop, integ->t);
+  integ->intervals++;
+  if (integ->options.restart_each_interval && !integ->fresh) WC_CALL(reinit(integ, integ->t, 0.0));
+  int retries = 0;
+  for (;;) {
+    integ->callback_status = WC_OK;
+    integ->singular_node = -1;
+    integ->numeric_events = 0;
+    integ->cvode_message[0] = '\0';
+    wc_graph_rhs_clear_nonfinite(integ->rhs);
+    WC_CVODE_CALL(CVodeSetStopTime(integ->cvode, t_stop));
+    double t_reached = integ->t;
+    int flag = CVode(integ->cvode, t_stop, integ->y, &t_reached, CV_NORMAL);
+    if (integ->have_quadrature) {
+      double t_quad = t_reached;
+      if (CVodeGetQuad(integ->cvode, &t_quad, integ->yq) < 0) N_VConst(NAN, integ->yq);
+    }
+    if (flag >= 0) {
+      integ->t = t_stop; /* CVODE returns tstop exactly (CV_TSTOP_RETURN) */
+      integ->fresh = false;
+      if (retries > 0) WC_CVODE_CALL(CVodeSetInitStep(integ->cvode, 0.0));
+      return WC_OK;
+    }
+    /* On failure CVODE leaves y and the quadratures at its last successful step. */
+    integ->t = t_reached;
+    if (agree_flag(integ, integ->callback_status != WC_OK ? -1 : 0) < 0) {
+      wc_status status = share_callback_error(integ);
+      wc_error_push_frame(__FILE__, __LINE__, "cell function during CVode");
+      return status;
+    }
+    locate_failure(integ, flag, t_reached);
+    bool numeric = integ->numeric_events > 0 && (flag == CV_RHSFUNC_FAIL || flag == CV_QRHSFUNC_FAIL ||
+                                                 flag == CV_LSETUP_FAIL || flag == CV_LSOLVE_FAIL);
+    if (!(retryable(flag) || numeric) || retries >= integ->options.max_retries)
+      return failure_error(integ, t_stop, retries);
+    retries++;
+    integ->retries++;
+    double h = 0.0;
+    if (CVodeGetCurrentStep(integ->cvode, &h) != CV_SUCCESS) h = 0.0;
+    double first_step = fabs(h) * pow(0.1, retries);
+    if (!(first_step > 0.0) || first_step > t_stop - t_reached) first_step = 0.0;
+    char *flag_name = CVodeGetReturnFlagName(flag);
+    wc_log_debug("solver: %s at t = %.9g s, node %d; restart %d with first step %g s", flag_name ? flag_name : "?",
+                 t_reached, (int)integ->failure.node, retries, first_step);
+    free(flag_name);
+    WC_CALL(reinit(integ, t_reached, first_step));
+  }
+}

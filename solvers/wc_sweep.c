@@ -1,0 +1,347 @@
+/*
+ * wc_sweep.c — block Jacobians, block inverses and the forward sweep (see wc_sweep.h).
+ *
+ * The hot loops (factor, solve) are written once as always-inline kernels taking the
+ * number of states as a parameter and instantiated for 1..6 states, so the compiler sees
+ * constant trip counts and unrolls the small mat-vecs; other sizes take the generic path.
+ */
+#include "wc_sweep.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdbool.h>
+#include <string.h>
+
+#if defined(__GNUC__)
+#define WC_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define WC_ALWAYS_INLINE inline
+#endif
+
+struct wc_sweep {
+  const wc_graph_ode *ode;
+  double *jac;      /* [n][ns][ns] */
+  double *grad;     /* [n][nt][ns] */
+  double *inverse;  /* [n][ns][ns] of I - gamma J */
+  double *acc;      /* [n][nt] sum of G_u x_u over upstream u (solve), inflow (evaluate) */
+  double *work;     /* scratch for evaluate: 3 * (ns + nt) + ns */
+  double gamma;
+  int64_t cell_calls;
+};
+
+wc_status wc_sweep_create(const wc_graph_ode *ode, wc_sweep **out) {
+  *out = NULL;
+  wc_sweep *sweep = NULL;
+  WC_MALLOC(sweep, 1, "downstream sweep");
+  *sweep = (wc_sweep){.ode = ode, .gamma = NAN};
+  size_t n = (size_t)(ode->n_cells > 0 ? ode->n_cells : 0);
+  size_t ns = (size_t)ode->n_states, nt = (size_t)ode->n_transport;
+  wc_status status = WC_OK;
+  /* Separate allocations so WC_MALLOC names which one failed; a one-element floor keeps
+   * zero-cell graphs (a rank with nothing) uniform. */
+#define ALLOC(ptr, count, what)                                                                                \
+  do {                                                                                                         \
+    size_t wc_n_ = (count) > 0 ? (count) : 1;                                                                  \
+    (ptr) = calloc(wc_n_, sizeof *(ptr));                                                                      \
+    if (!(ptr)) {                                                                                              \
+      status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory for %s (%zu elements)", (what), \
+                            wc_n_);                                                                            \
+      goto fail;                                                                                               \
+    }                                                                                                          \
+  } while (0)
+  ALLOC(sweep->jac, n * ns * ns, "sweep Jacobian blocks");
+  ALLOC(sweep->grad, n * nt * ns, "sweep outflow gradients");
+  ALLOC(sweep->inverse, n * ns * ns, "sweep block inverses");
+  ALLOC(sweep->acc, n * nt, "sweep accumulators");
+  ALLOC(sweep->work, 3 * (ns + nt) + ns + 1, "sweep scratch");
+#undef ALLOC
+  *out = sweep;
+  return WC_OK;
+fail:
+  wc_sweep_destroy(&sweep);
+  return status;
+}
+
+void wc_sweep_destroy(wc_sweep **sweep) {
+  if (!sweep || !*sweep) return;
+  free((*sweep)->jac);
+  free((*sweep)->grad);
+  free((*sweep)->inverse);
+  free((*sweep)->acc);
+  free((*sweep)->work);
+  free(*sweep);
+  *sweep = NULL;
+}
+
+double *wc_sweep_jacobian_blocks(wc_sweep *sweep) { return sweep->jac; }
+double *wc_sweep_outflow_gradients(wc_sweep *sweep) { return sweep->grad; }
+double wc_sweep_gamma(const wc_sweep *sweep) { return sweep->gamma; }
+int64_t wc_sweep_cell_calls(const wc_sweep *sweep) { return sweep->cell_calls; }
+
+/* ---- evaluation ------------------------------------------------------------------------ */
+
+wc_status wc_sweep_evaluate(wc_sweep *sweep, double t, const double *y, const double *extra_inflow,
+                            const double *typical_size) {
+  const wc_graph_ode *ode = sweep->ode;
+  const int32_t n = ode->n_cells;
+  const int ns = ode->n_states, nt = ode->n_transport;
+  double *inflow = sweep->acc;
+  double *f0 = sweep->work, *out0 = f0 + ns, *f1 = out0 + nt, *out1 = f1 + ns, *yp = out1 + nt;
+  const double sqrt_eps = sqrt(DBL_EPSILON);
+  if (nt > 0) {
+    if (extra_inflow)
+      memcpy(inflow, extra_inflow, (size_t)n * (size_t)nt * sizeof *inflow);
+    else
+      memset(inflow, 0, (size_t)n * (size_t)nt * sizeof *inflow);
+  }
+  for (int32_t i = 0; i < n; i++) {
+    const double *yi = y + (size_t)i * (size_t)ns;
+    const double *in = inflow + (size_t)i * (size_t)nt;
+    double *jac = sweep->jac + (size_t)i * (size_t)(ns * ns);
+    double *grad = sweep->grad + (size_t)i * (size_t)(nt * ns);
+    /* The base call gives the outflow that becomes the downstream cell's inflow. */
+    WC_CALL(ode->cell_rhs(ode->context, t, i, yi, in, f0, out0, NULL));
+    sweep->cell_calls++;
+    if (ode->cell_jacobian) {
+      WC_CALL(ode->cell_jacobian(ode->context, t, i, yi, in, jac, grad));
+    } else {
+      memcpy(yp, yi, (size_t)ns * sizeof *yp);
+      for (int c = 0; c < ns; c++) {
+        double h = sqrt_eps * fmax(fabs(yi[c]), typical_size[c]);
+        yp[c] = yi[c] + h;
+        h = yp[c] - yi[c]; /* the increment actually represented */
+        WC_CALL(ode->cell_rhs(ode->context, t, i, yp, in, f1, out1, NULL));
+        sweep->cell_calls++;
+        double inv_h = 1.0 / h;
+        for (int r = 0; r < ns; r++) jac[r * ns + c] = (f1[r] - f0[r]) * inv_h;
+        for (int k = 0; k < nt; k++) grad[k * ns + c] = (out1[k] - out0[k]) * inv_h;
+        yp[c] = yi[c];
+      }
+    }
+    int32_t d = ode->downstream[i];
+    if (d >= 0)
+      for (int k = 0; k < nt; k++) inflow[(size_t)d * (size_t)nt + k] += out0[k];
+  }
+  return WC_OK;
+}
+
+/* ---- factor ---------------------------------------------------------------------------- */
+
+/* inv = (I - gamma * jac)^-1 by Gauss-Jordan with partial pivoting, in the caller's local
+ * arrays a and inv (so that, inlined with a constant ns, they live in registers); false if
+ * singular or not finite. */
+static WC_ALWAYS_INLINE bool invert_block(const int ns, const double *jac, double gamma, double *a, double *inv) {
+  for (int r = 0; r < ns; r++)
+    for (int c = 0; c < ns; c++) {
+      a[r * ns + c] = (r == c ? 1.0 : 0.0) - gamma * jac[r * ns + c];
+      inv[r * ns + c] = r == c ? 1.0 : 0.0;
+    }
+  for (int col = 0; col < ns; col++) {
+    int pivot = col;
+    double best = fabs(a[col * ns + col]);
+    for (int r = col + 1; r < ns; r++) {
+      double v = fabs(a[r * ns + col]);
+      if (v > best) {
+        best = v;
+        pivot = r;
+      }
+    }
+    if (!(best > 0.0) || !isfinite(best)) return false;
+    if (pivot != col) {
+      for (int c = 0; c < ns; c++) {
+        double t = a[col * ns + c];
+        a[col * ns + c] = a[pivot * ns + c];
+        a[pivot * ns + c] = t;
+        t = inv[col * ns + c];
+        inv[col * ns + c] = inv[pivot * ns + c];
+        inv[pivot * ns + c] = t;
+      }
+    }
+    double scale = 1.0 / a[col * ns + col];
+    for (int c = 0; c < ns; c++) {
+      a[col * ns + c] *= scale;
+      inv[col * ns + c] *= scale;
+    }
+    for (int r = 0; r < ns; r++) {
+      if (r == col) continue;
+      double factor = a[r * ns + col];
+      for (int c = 0; c < ns; c++) {
+        a[r * ns + c] -= factor * a[col * ns + c];
+        inv[r * ns + c] -= factor * inv[col * ns + c];
+      }
+    }
+  }
+  int bad = 0;
+  for (int e = 0; e < ns * ns; e++) bad |= !isfinite(inv[e]);
+  return !bad;
+}
+
+/*
+ * WC_LANES blocks at once, without row swaps, lanes innermost: every operation is the same
+ * for all lanes, so the compiler vectorises across cells, and the lanes' independent
+ * division and elimination chains overlap (one 4 x 4 block alone is a chain of dependent
+ * divisions: ~95 ns; batched, see docs/solver.md). Threshold pivoting decides whether no
+ * swaps is safe: each pivot must be at least 0.1 times the largest entry below it in its
+ * column. Newton blocks I - gamma J of storages that drain are diagonally dominant, so
+ * this holds almost always; a lane that fails it is redone alone with partial pivoting.
+ * ok[l] receives the verdict of lane l.
+ */
+enum { WC_LANES = 8 };
+
+static WC_ALWAYS_INLINE void invert_lanes_unpivoted(const int ns, const double *jac, double gamma, double *out,
+                                                    int *ok) {
+  double a[64][WC_LANES], inv[64][WC_LANES]; /* [ns * ns] used; ns <= 6 here */
+  double pivot[WC_LANES], scale[WC_LANES], factor[WC_LANES], column_max[WC_LANES];
+  for (int e = 0; e < ns * ns; e++) {
+    double diag = (e / ns == e % ns) ? 1.0 : 0.0;
+    for (int l = 0; l < WC_LANES; l++) {
+      a[e][l] = diag - gamma * jac[(size_t)l * (size_t)(ns * ns) + (size_t)e];
+      inv[e][l] = diag;
+    }
+  }
+  for (int l = 0; l < WC_LANES; l++) ok[l] = 1;
+  for (int col = 0; col < ns; col++) {
+    for (int l = 0; l < WC_LANES; l++) {
+      pivot[l] = a[col * ns + col][l];
+      column_max[l] = 0.0;
+    }
+    for (int r = col + 1; r < ns; r++)
+      for (int l = 0; l < WC_LANES; l++) {
+        double v = fabs(a[r * ns + col][l]);
+        column_max[l] = v > column_max[l] ? v : column_max[l];
+      }
+    for (int l = 0; l < WC_LANES; l++) {
+      ok[l] &= fabs(pivot[l]) >= 0.1 * column_max[l] && fabs(pivot[l]) > 0.0;
+      scale[l] = 1.0 / pivot[l];
+    }
+    for (int c = 0; c < ns; c++)
+      for (int l = 0; l < WC_LANES; l++) {
+        a[col * ns + c][l] *= scale[l];
+        inv[col * ns + c][l] *= scale[l];
+      }
+    for (int r = 0; r < ns; r++) {
+      if (r == col) continue;
+      for (int l = 0; l < WC_LANES; l++) factor[l] = a[r * ns + col][l];
+      for (int c = 0; c < ns; c++)
+        for (int l = 0; l < WC_LANES; l++) {
+          a[r * ns + c][l] -= factor[l] * a[col * ns + c][l];
+          inv[r * ns + c][l] -= factor[l] * inv[col * ns + c][l];
+        }
+    }
+  }
+  for (int e = 0; e < ns * ns; e++)
+    for (int l = 0; l < WC_LANES; l++) {
+      ok[l] &= isfinite(inv[e][l]);
+      out[(size_t)l * (size_t)(ns * ns) + (size_t)e] = inv[e][l];
+    }
+}
+
+/* One factor loop per block size, so that every loop bound is a constant. */
+#define WC_DEFINE_FACTOR(NS)                                                                                     \
+  static int32_t factor_##NS(int32_t n, const double *jac, double gamma, double *inverse) {                      \
+    int32_t i = 0;                                                                                               \
+    for (; i + WC_LANES <= n; i += WC_LANES) {                                                                   \
+      int ok[WC_LANES];                                                                                          \
+      invert_lanes_unpivoted(NS, jac + (size_t)i * (NS * NS), gamma, inverse + (size_t)i * (NS * NS), ok);      \
+      for (int l = 0; l < WC_LANES; l++) {                                                                       \
+        if (ok[l]) continue;                                                                                     \
+        double a[NS * NS], inv[NS * NS];                                                                         \
+        if (!invert_block(NS, jac + (size_t)(i + l) * (NS * NS), gamma, a, inv)) return i + l;                  \
+        memcpy(inverse + (size_t)(i + l) * (NS * NS), inv, sizeof inv);                                          \
+      }                                                                                                          \
+    }                                                                                                            \
+    for (; i < n; i++) {                                                                                         \
+      double a[NS * NS], inv[NS * NS];                                                                           \
+      if (!invert_block(NS, jac + (size_t)i * (NS * NS), gamma, a, inv)) return i;                              \
+      memcpy(inverse + (size_t)i * (NS * NS), inv, sizeof inv);                                                  \
+    }                                                                                                            \
+    return -1;                                                                                                   \
+  }
+WC_DEFINE_FACTOR(1)
+WC_DEFINE_FACTOR(2)
+WC_DEFINE_FACTOR(3)
+WC_DEFINE_FACTOR(4)
+WC_DEFINE_FACTOR(5)
+WC_DEFINE_FACTOR(6)
+#undef WC_DEFINE_FACTOR
+
+static int32_t factor_generic(int ns, int32_t n, const double *jac, double gamma, double *inverse) {
+  double a[64 * 64], inv[64 * 64]; /* ns <= 64 (wc_graph_ode_check) */
+  for (int32_t i = 0; i < n; i++) {
+    if (!invert_block(ns, jac + (size_t)i * (size_t)(ns * ns), gamma, a, inv)) return i;
+    memcpy(inverse + (size_t)i * (size_t)(ns * ns), inv, (size_t)(ns * ns) * sizeof *inv);
+  }
+  return -1;
+}
+
+wc_status wc_sweep_factor(wc_sweep *sweep, double gamma) {
+  const wc_graph_ode *ode = sweep->ode;
+  const int32_t n = ode->n_cells;
+  int32_t bad;
+  switch (ode->n_states) {
+  case 1: bad = factor_1(n, sweep->jac, gamma, sweep->inverse); break;
+  case 2: bad = factor_2(n, sweep->jac, gamma, sweep->inverse); break;
+  case 3: bad = factor_3(n, sweep->jac, gamma, sweep->inverse); break;
+  case 4: bad = factor_4(n, sweep->jac, gamma, sweep->inverse); break;
+  case 5: bad = factor_5(n, sweep->jac, gamma, sweep->inverse); break;
+  case 6: bad = factor_6(n, sweep->jac, gamma, sweep->inverse); break;
+  default: bad = factor_generic(ode->n_states, n, sweep->jac, gamma, sweep->inverse); break;
+  }
+  if (bad >= 0) {
+    sweep->gamma = NAN;
+    WC_FAIL(WC_ERR_NUMERICS, "Newton block of node %d is singular or not finite (gamma = %g)", (int)bad, gamma);
+  }
+  sweep->gamma = gamma;
+  return WC_OK;
+}
+
+/* ---- solve ----------------------------------------------------------------------------- */
+
+static WC_ALWAYS_INLINE void solve_kernel(const int ns, const int nt, int32_t n, const int32_t *downstream,
+                                          const int *target, const double *inverse, const double *grad,
+                                          double gamma, double *acc, const double *b, double *x) {
+  double r[64], xi[64];
+  if (nt > 0) memset(acc, 0, (size_t)n * (size_t)nt * sizeof *acc);
+  for (int32_t i = 0; i < n; i++) {
+    const double *bi = b + (size_t)i * (size_t)ns;
+    for (int c = 0; c < ns; c++) r[c] = bi[c];
+    const double *ai = acc + (size_t)i * (size_t)nt;
+    for (int k = 0; k < nt; k++) r[target[k]] += gamma * ai[k];
+    const double *inv = inverse + (size_t)i * (size_t)(ns * ns);
+    for (int row = 0; row < ns; row++) {
+      double s = 0.0;
+      for (int c = 0; c < ns; c++) s += inv[row * ns + c] * r[c];
+      xi[row] = s;
+    }
+    double *xo = x + (size_t)i * (size_t)ns;
+    for (int c = 0; c < ns; c++) xo[c] = xi[c];
+    int32_t d = downstream[i];
+    if (d >= 0) {
+      const double *g = grad + (size_t)i * (size_t)(nt * ns);
+      double *ad = acc + (size_t)d * (size_t)nt;
+      for (int k = 0; k < nt; k++) {
+        double s = 0.0;
+        for (int c = 0; c < ns; c++) s += g[k * ns + c] * xi[c];
+        ad[k] += s;
+      }
+    }
+  }
+}
+
+void wc_sweep_solve(wc_sweep *sweep, const double *b, double *x) {
+  const wc_graph_ode *ode = sweep->ode;
+  const int32_t n = ode->n_cells;
+  const int nt = ode->n_transport;
+  const int32_t *down = ode->downstream;
+  const int *target = ode->transport_target;
+  const double g = sweep->gamma;
+  switch (ode->n_states) {
+  case 1: solve_kernel(1, nt, n, down, target, sweep->inverse, sweep->grad, g, sweep->acc, b, x); break;
+  case 2: solve_kernel(2, nt, n, down, target, sweep->inverse, sweep->grad, g, sweep->acc, b, x); break;
+  case 3: solve_kernel(3, nt, n, down, target, sweep->inverse, sweep->grad, g, sweep->acc, b, x); break;
+  case 4: solve_kernel(4, nt, n, down, target, sweep->inverse, sweep->grad, g, sweep->acc, b, x); break;
+  case 5: solve_kernel(5, nt, n, down, target, sweep->inverse, sweep->grad, g, sweep->acc, b, x); break;
+  case 6: solve_kernel(6, nt, n, down, target, sweep->inverse, sweep->grad, g, sweep->acc, b, x); break;
+  default: solve_kernel(ode->n_states, nt, n, down, target, sweep->inverse, sweep->grad, g, sweep->acc, b, x); break;
+  }
+}

@@ -1,0 +1,728 @@
+/*
+ * test_solver.c — the integrator (solvers/) against analytic truth.
+ *
+ *   linear reservoir          y' = -k y                      y = y0 exp(-k t)
+ *   Nash cascade              n reservoirs in a chain         gamma-distribution solution
+ *   branching tree            random tree, random k, sources  storage + outlet total - inputs
+ *                                                             = initial storage (1e-8)
+ *   piecewise forcing         y' = P_j - k y on interval j    exact piecewise exponentials
+ *   the sweep                 M x = b on a random tree        dense Gaussian elimination
+ *   FD blocks                 nonlinear cell                  its analytic Jacobian
+ *   linear solvers agree      nonlinear tree, daily jumps     sweep = gmres_sweep = gmres
+ *   forced failure            NaN from one cell after t_bad   time and cell reported
+ *
+ * Every case runs with each linear solver kind where that makes sense. Under mpiexec each
+ * rank integrates its own copy of the graph (ranks are independent until the halo
+ * exchange exists), so global norms see n_ranks copies; the failure cases put the faulty
+ * cell on the last rank only and check that every rank reports it.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mpi.h>
+
+#include "wc_graph_rhs.h"
+#include "wc_integrator.h"
+#include "wc_sweep.h"
+#include "wc_test.h"
+
+static const wc_linear_solver kinds[] = {WC_LINSOL_SWEEP, WC_LINSOL_GMRES_SWEEP, WC_LINSOL_GMRES};
+enum { N_KINDS = 3 };
+
+static int mpi_rank(void) {
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  return rank;
+}
+
+static int mpi_size(void) {
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  return size;
+}
+
+/* Relative difference with a floor, printed when above `tol`. */
+static int near(const char *what, double got, double want, double tol, double floor) {
+  double err = fabs(got - want) / fmax(fabs(want), floor);
+  if (err <= tol) return 1;
+  fprintf(stderr, "\n  %s: got %.15g, want %.15g (relative error %.3g > %.3g)\n", what, got, want, err, tol);
+  return 0;
+}
+
+/* ---- a graph with its CSR --------------------------------------------------------------------- */
+
+typedef struct test_graph {
+  int32_t n;
+  int32_t *down, *ustart, *uindex;
+} test_graph;
+
+static test_graph graph_from_downstream(int32_t n, const int32_t *down) {
+  test_graph g = {n, malloc((size_t)n * sizeof(int32_t)), calloc((size_t)n + 1, sizeof(int32_t)),
+                  malloc(((size_t)n + 1) * sizeof(int32_t))};
+  memcpy(g.down, down, (size_t)n * sizeof *down);
+  for (int32_t i = 0; i < n; i++)
+    if (down[i] >= 0) g.ustart[down[i] + 1]++;
+  for (int32_t i = 0; i < n; i++) g.ustart[i + 1] += g.ustart[i];
+  int32_t *fill = calloc((size_t)n + 1, sizeof *fill);
+  for (int32_t u = 0; u < n; u++)
+    if (down[u] >= 0) g.uindex[g.ustart[down[u]] + fill[down[u]]++] = u;
+  free(fill);
+  return g;
+}
+
+/* A random tree: node i drains to a node up to 12 places further on, a few drain out. */
+static test_graph random_tree(int32_t n, unsigned seed) {
+  int32_t *down = malloc((size_t)n * sizeof *down);
+  srand(seed);
+  for (int32_t i = 0; i < n; i++) {
+    int32_t room = n - 1 - i;
+    down[i] = room == 0 || rand() % 40 == 0 ? -1 : i + 1 + rand() % (room < 12 ? room : 12);
+  }
+  test_graph g = graph_from_downstream(n, down);
+  free(down);
+  return g;
+}
+
+static void graph_free(test_graph *g) {
+  free(g->down);
+  free(g->ustart);
+  free(g->uindex);
+}
+
+static double uniform(double lo, double hi) { return lo + (hi - lo) * (double)rand() / (double)RAND_MAX; }
+
+/* ---- linear reservoirs ------------------------------------------------------------------------ */
+
+/* Cell i: y' = inflow + source_i - k_i y, outflow k_i y. Fluxes: [0] source (input). */
+typedef struct reservoirs {
+  test_graph graph;
+  double *k_per_s;
+  double *source;     /* per cell, changed between intervals by the piecewise test */
+  int32_t nan_node;   /* forced failure: this node returns NaN for t > nan_after_s ... */
+  double nan_after_s;
+  int nan_rank;       /* ... on this rank only */
+  int32_t error_node; /* this node returns WC_ERR_INPUT (on nan_rank) */
+} reservoirs;
+
+static wc_status reservoir_rhs(void *context, double t, int32_t node, const double *y, const double *inflow,
+                               double *ydot, double *outflow, double *flux) {
+  reservoirs *m = context;
+  double k = m->k_per_s[node], out = k * y[0];
+  outflow[0] = out;
+  ydot[0] = inflow[0] + m->source[node] - out;
+  if (flux) flux[0] = m->source[node];
+  if (node == m->nan_node && t > m->nan_after_s && mpi_rank() == m->nan_rank) ydot[0] = NAN;
+  if (node == m->error_node && mpi_rank() == m->nan_rank)
+    WC_FAIL(WC_ERR_INPUT, "reservoir %d has no outlet rating", (int)node);
+  return WC_OK;
+}
+
+static wc_status reservoir_jacobian(void *context, double t, int32_t node, const double *y, const double *inflow,
+                                    double *block, double *gradient) {
+  (void)t;
+  (void)y;
+  (void)inflow;
+  reservoirs *m = context;
+  block[0] = -m->k_per_s[node];
+  gradient[0] = m->k_per_s[node];
+  return WC_OK;
+}
+
+static const int reservoir_target[1] = {0};
+static const char *const reservoir_names[1] = {"storage_mm"};
+
+static reservoirs reservoirs_make(test_graph graph, double k) {
+  reservoirs m = {graph, malloc((size_t)graph.n * sizeof(double)), calloc((size_t)graph.n, sizeof(double)), -1, 0, 0,
+                  -1};
+  for (int32_t i = 0; i < graph.n; i++) m.k_per_s[i] = k;
+  return m;
+}
+
+static void reservoirs_free(reservoirs *m) {
+  free(m->k_per_s);
+  free(m->source);
+  graph_free(&m->graph);
+}
+
+static wc_graph_ode reservoir_ode(reservoirs *m, const double *atol) {
+  return (wc_graph_ode){.n_cells = m->graph.n,
+                        .downstream = m->graph.down,
+                        .upstream_start = m->graph.ustart,
+                        .upstream_index = m->graph.uindex,
+                        .n_states = 1,
+                        .n_transport = 1,
+                        .n_fluxes = 1,
+                        .transport_target = reservoir_target,
+                        .state_names = reservoir_names,
+                        .abs_tolerance = atol,
+                        .cell_rhs = reservoir_rhs,
+                        .cell_jacobian = NULL,
+                        .context = m};
+}
+
+static wc_integrator *make_integrator(const wc_graph_ode *ode, wc_linear_solver kind, double rtol) {
+  wc_integrator_options options;
+  wc_integrator_options_default(&options);
+  options.linear_solver = kind;
+  options.relative_tolerance = rtol;
+  wc_integrator *integ = NULL;
+  wc_status status = wc_integrator_create(ode, &options, MPI_COMM_WORLD, &integ);
+  if (status != WC_OK) fprintf(stderr, "\n  wc_integrator_create: %s\n", wc_error_message());
+  CU_ASSERT_EQUAL(status, WC_OK);
+  return integ;
+}
+
+static void test_linear_reservoir(void) {
+  const double k = 1e-4, y0 = 50.0, atol[1] = {1e-10};
+  for (int kind = 0; kind < N_KINDS; kind++) {
+    int32_t down[1] = {-1};
+    reservoirs m = reservoirs_make(graph_from_downstream(1, down), k);
+    wc_graph_ode ode = reservoir_ode(&m, atol);
+    wc_integrator *integ = make_integrator(&ode, kinds[kind], 1e-8);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
+    CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, &y0), WC_OK);
+    for (int hour = 1; hour <= 24; hour++) {
+      double t = 3600.0 * hour;
+      CU_ASSERT_EQUAL_FATAL(wc_integrator_advance(integ, t), WC_OK);
+      CU_ASSERT_EQUAL(wc_integrator_time(integ), t);
+      /* Global error at rtol 1e-8 over 8.6 e-foldings: a few 1e-7 relative. */
+      CU_ASSERT_TRUE(near(wc_linear_solver_name(kinds[kind]), wc_integrator_state(integ)[0], y0 * exp(-k * t), 1e-6,
+                          1e-3 * y0));
+    }
+    /* What left through the outlet is what the store lost. */
+    CU_ASSERT_EQUAL(wc_integrator_outlet_count(integ), 1);
+    CU_ASSERT_TRUE(near("outlet total", wc_integrator_outlet_totals(integ)[0], y0 - wc_integrator_state(integ)[0],
+                        1e-8, 1.0));
+    wc_integrator_stats stats;
+    wc_integrator_get_stats(integ, &stats);
+    CU_ASSERT_EQUAL(stats.intervals, 24);
+    CU_ASSERT_TRUE(stats.steps > 24);
+    CU_ASSERT_EQUAL(stats.retries, 0);
+    wc_integrator_destroy(&integ);
+    CU_ASSERT_PTR_NULL(integ);
+    reservoirs_free(&m);
+  }
+}
+
+static double factorial(int j) { return j <= 1 ? 1.0 : j * factorial(j - 1); }
+
+static void test_nash_cascade(void) {
+  enum { N = 6 };
+  const double k = 2e-4, atol[1] = {1e-12};
+  int32_t down[N];
+  for (int i = 0; i < N; i++) down[i] = i + 1 < N ? i + 1 : -1;
+  for (int kind = 0; kind < N_KINDS; kind++) {
+    reservoirs m = reservoirs_make(graph_from_downstream(N, down), k);
+    wc_graph_ode ode = reservoir_ode(&m, atol);
+    wc_integrator *integ = make_integrator(&ode, kinds[kind], 1e-8);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
+    double y0[N] = {1.0};
+    CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
+    for (int hour = 1; hour <= 12; hour++) {
+      double t = 3600.0 * hour, kt = k * t, stored = 0.0;
+      CU_ASSERT_EQUAL_FATAL(wc_integrator_advance(integ, t), WC_OK);
+      for (int j = 0; j < N; j++) {
+        double want = pow(kt, j) / factorial(j) * exp(-kt);
+        char what[64];
+        snprintf(what, sizeof what, "%s reservoir %d", wc_linear_solver_name(kinds[kind]), j);
+        CU_ASSERT_TRUE(near(what, wc_integrator_state(integ)[j], want, 1e-6, 1e-3));
+        stored += wc_integrator_state(integ)[j];
+      }
+      CU_ASSERT_TRUE(near("cascade mass", stored + wc_integrator_outlet_totals(integ)[0], 1.0, 1e-8, 1.0));
+    }
+    wc_integrator_destroy(&integ);
+    reservoirs_free(&m);
+  }
+}
+
+/* Storage + outlet totals - inputs stays at the initial storage, for every solver and for
+ * both FD and analytic blocks. */
+static void test_tree_conservation(void) {
+  enum { N = 300 };
+  const double atol[1] = {1e-9};
+  for (int variant = 0; variant < N_KINDS + 1; variant++) {
+    wc_linear_solver kind = kinds[variant < N_KINDS ? variant : 0];
+    reservoirs m = reservoirs_make(random_tree(N, 7), 0.0);
+    double y0[N], initial = 0.0;
+    for (int i = 0; i < N; i++) {
+      m.k_per_s[i] = uniform(1e-5, 1e-3);
+      m.source[i] = uniform(0.0, 1e-4);
+      y0[i] = uniform(0.0, 100.0);
+      initial += y0[i];
+    }
+    wc_graph_ode ode = reservoir_ode(&m, atol);
+    if (variant == N_KINDS) ode.cell_jacobian = reservoir_jacobian;
+    wc_integrator *integ = make_integrator(&ode, kind, 1e-8);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
+    CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
+    CU_ASSERT_TRUE(wc_integrator_outlet_count(integ) >= 2);
+    for (int hour = 1; hour <= 48; hour++) CU_ASSERT_EQUAL_FATAL(wc_integrator_advance(integ, 3600.0 * hour), WC_OK);
+    double stored = 0.0, out = 0.0, in = 0.0;
+    for (int i = 0; i < N; i++) {
+      stored += wc_integrator_state(integ)[i];
+      in += wc_integrator_flux_totals(integ)[i];
+    }
+    for (int j = 0; j < wc_integrator_outlet_count(integ); j++) out += wc_integrator_outlet_totals(integ)[j];
+    char what[64];
+    snprintf(what, sizeof what, "%s%s: storage + out - in", wc_linear_solver_name(kind),
+             variant == N_KINDS ? " (analytic blocks)" : "");
+    CU_ASSERT_TRUE(near(what, stored + out - in, initial, 1e-8, 1.0));
+    CU_ASSERT_TRUE(in > 0.01 * initial); /* sources did flow in */
+    wc_integrator_stats stats;
+    wc_integrator_get_stats(integ, &stats);
+    if (variant == N_KINDS) CU_ASSERT_TRUE(stats.cell_calls > 0);
+    wc_integrator_destroy(&integ);
+    reservoirs_free(&m);
+  }
+}
+
+/* y' = P_j - k y with P_j constant on each hour: the state at each boundary is exact. */
+static void test_piecewise_forcing(void) {
+  const double k = 3e-4, atol[1] = {1e-10};
+  const double rain[] = {0.0, 5e-3, 0.0, 1e-2, 2e-3, 0.0, 0.0, 8e-3, 1e-3, 0.0};
+  const int n_intervals = (int)(sizeof rain / sizeof *rain);
+  for (int restart = 0; restart < 2; restart++)
+    for (int kind = 0; kind < N_KINDS; kind++) {
+      int32_t down[1] = {-1};
+      reservoirs m = reservoirs_make(graph_from_downstream(1, down), k);
+      wc_graph_ode ode = reservoir_ode(&m, atol);
+      wc_integrator_options options;
+      wc_integrator_options_default(&options);
+      options.linear_solver = kinds[kind];
+      options.relative_tolerance = 1e-8;
+      options.restart_each_interval = restart;
+      wc_integrator *integ = NULL;
+      CU_ASSERT_EQUAL_FATAL(wc_integrator_create(&ode, &options, MPI_COMM_WORLD, &integ), WC_OK);
+      double y = 10.0, y_start = y, rain_total = 0.0;
+      CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, &y), WC_OK);
+      for (int j = 0; j < n_intervals; j++) {
+        m.source[0] = rain[j];
+        double dt = 3600.0, steady = rain[j] / k;
+        y = steady + (y - steady) * exp(-k * dt);
+        rain_total += rain[j] * dt;
+        CU_ASSERT_EQUAL_FATAL(wc_integrator_advance(integ, 3600.0 * (j + 1)), WC_OK);
+        char what[80];
+        snprintf(what, sizeof what, "%s%s, interval %d", wc_linear_solver_name(kinds[kind]),
+                 restart ? " (restarts)" : "", j);
+        CU_ASSERT_TRUE(near(what, wc_integrator_state(integ)[0], y, 1e-6, 1e-3));
+      }
+      /* The input quadrature is integrated by the same BDF formulas as the state: after a
+       * restart each interval's constant rate is integrated exactly; continuing across a
+       * jump, to the solver's accuracy. The budget closes either way: storage + outflow -
+       * input stays at the initial storage, to the Newton tolerance. */
+      double rain_got = wc_integrator_flux_totals(integ)[0];
+      CU_ASSERT_TRUE(near("rain total", rain_got, rain_total, restart ? 1e-12 : 1e-6, 1.0));
+      double closure = wc_integrator_state(integ)[0] + wc_integrator_outlet_totals(integ)[0] - rain_got;
+      CU_ASSERT_TRUE(near("closure", closure, y_start, 1e-8, 1.0));
+      wc_integrator_destroy(&integ);
+      reservoirs_free(&m);
+    }
+}
+
+/* The halo hook: a constant extra inflow acts as a source. */
+static void test_extra_inflow(void) {
+  const double k = 1e-3, atol[1] = {1e-10}, q = 2e-3;
+  int32_t down[2] = {1, -1};
+  reservoirs m = reservoirs_make(graph_from_downstream(2, down), k);
+  wc_graph_ode ode = reservoir_ode(&m, atol);
+  wc_integrator *integ = make_integrator(&ode, WC_LINSOL_SWEEP, 1e-8);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
+  double y0[2] = {0.0, 0.0};
+  CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
+  wc_integrator_extra_inflow(integ)[0] = q; /* arrives at node 0 from "another rank" */
+  CU_ASSERT_EQUAL(wc_integrator_advance(integ, 3600.0), WC_OK);
+  double t = 3600.0, kt = k * t;
+  double want0 = q / k * (1.0 - exp(-kt));
+  double want1 = q / k * (1.0 - exp(-kt) - kt * exp(-kt));
+  CU_ASSERT_TRUE(near("upstream cell", wc_integrator_state(integ)[0], want0, 1e-6, 1e-3));
+  CU_ASSERT_TRUE(near("downstream cell", wc_integrator_state(integ)[1], want1, 1e-6, 1e-3));
+  wc_integrator_destroy(&integ);
+  reservoirs_free(&m);
+}
+
+/* ---- the sweep against a dense solve ---------------------------------------------------------- */
+
+/* Solve A x = b (n x n, row-major, destroyed) by Gaussian elimination with pivoting. */
+static void dense_solve(int n, double *a, double *b) {
+  for (int col = 0; col < n; col++) {
+    int p = col;
+    for (int r = col + 1; r < n; r++)
+      if (fabs(a[r * n + col]) > fabs(a[p * n + col])) p = r;
+    for (int c = 0; c < n; c++) {
+      double t = a[col * n + c];
+      a[col * n + c] = a[p * n + c];
+      a[p * n + c] = t;
+    }
+    double t = b[col];
+    b[col] = b[p];
+    b[p] = t;
+    for (int r = col + 1; r < n; r++) {
+      double f = a[r * n + col] / a[col * n + col];
+      for (int c = col; c < n; c++) a[r * n + c] -= f * a[col * n + c];
+      b[r] -= f * b[col];
+    }
+  }
+  for (int r = n - 1; r >= 0; r--) {
+    double s = b[r];
+    for (int c = r + 1; c < n; c++) s -= a[r * n + c] * b[c];
+    b[r] = s / a[r * n + r];
+  }
+}
+
+static wc_status never_called(void *context, double t, int32_t node, const double *y, const double *inflow,
+                              double *ydot, double *outflow, double *flux) {
+  (void)context, (void)t, (void)node, (void)y, (void)inflow, (void)ydot, (void)outflow, (void)flux;
+  return WC_ERR_INTERNAL;
+}
+
+/* Random blocks (gamma up to 2.7 makes many of them need row swaps), block sizes that take
+ * the batched, the tail and the generic factor paths, on random trees of 29 cells. */
+static void test_sweep_is_exact(void) {
+  enum { N = 29, NT = 2 };
+  static const int sizes[] = {1, 3, 4, 6, 7};
+  for (size_t size_case = 0; size_case < sizeof sizes / sizeof *sizes; size_case++)
+    for (int case_ = 0; case_ < 3; case_++) {
+      const int ns = sizes[size_case], dim = N * ns;
+      const int target[NT] = {ns - 1, 0};
+      double atol[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+      test_graph g = random_tree(N, 100 + (unsigned)case_);
+      wc_graph_ode ode = {.n_cells = N, .downstream = g.down, .upstream_start = g.ustart, .upstream_index = g.uindex,
+                          .n_states = ns, .n_transport = NT, .n_fluxes = 0, .transport_target = target,
+                          .abs_tolerance = atol, .cell_rhs = never_called};
+      wc_sweep *sweep = NULL;
+      CU_ASSERT_EQUAL_FATAL(wc_sweep_create(&ode, &sweep), WC_OK);
+      double *jac = wc_sweep_jacobian_blocks(sweep), *grad = wc_sweep_outflow_gradients(sweep);
+      for (int e = 0; e < N * ns * ns; e++) jac[e] = uniform(-1.0, 1.0);
+      for (int e = 0; e < N * NT * ns; e++) grad[e] = uniform(-0.5, 2.0);
+      const double gamma = 0.7 + case_;
+      CU_ASSERT_EQUAL_FATAL(wc_sweep_factor(sweep, gamma), WC_OK);
+      CU_ASSERT_EQUAL(wc_sweep_gamma(sweep), gamma);
+
+      double *m = calloc((size_t)dim * (size_t)dim, sizeof *m), *a = malloc((size_t)dim * (size_t)dim * sizeof *a);
+      double *b = malloc((size_t)dim * sizeof *b), *x = malloc((size_t)dim * sizeof *x);
+      double *dense = malloc((size_t)dim * sizeof *dense);
+      for (int i = 0; i < N; i++)
+        for (int r = 0; r < ns; r++)
+          for (int c = 0; c < ns; c++)
+            m[(i * ns + r) * dim + i * ns + c] = (r == c) - gamma * jac[(i * ns + r) * ns + c];
+      for (int u = 0; u < N; u++) {
+        int d = g.down[u];
+        if (d < 0) continue;
+        for (int k = 0; k < NT; k++)
+          for (int c = 0; c < ns; c++)
+            m[(d * ns + target[k]) * dim + u * ns + c] -= gamma * grad[(u * NT + k) * ns + c];
+      }
+      for (int e = 0; e < dim; e++) b[e] = dense[e] = uniform(-1.0, 1.0);
+      wc_sweep_solve(sweep, b, x);
+      memcpy(a, m, (size_t)dim * (size_t)dim * sizeof *a);
+      dense_solve(dim, a, dense);
+      double scale = 0.0, worst = 0.0, residual = 0.0;
+      for (int e = 0; e < dim; e++) {
+        scale = fmax(scale, fabs(dense[e]));
+        worst = fmax(worst, fabs(x[e] - dense[e]));
+        double s = -b[e];
+        for (int c = 0; c < dim; c++) s += m[e * dim + c] * x[c];
+        residual = fmax(residual, fabs(s));
+      }
+      if (worst > 1e-10 * scale || residual > 1e-10 * scale)
+        fprintf(stderr, "\n  sweep vs dense (%d states, gamma %g): max difference %.3g, residual %.3g (scale %.3g)\n",
+                ns, gamma, worst, residual, scale);
+      CU_ASSERT_TRUE(worst <= 1e-10 * scale);
+      CU_ASSERT_TRUE(residual <= 1e-10 * scale);
+      wc_sweep_solve(sweep, b, b); /* in place */
+      CU_ASSERT_EQUAL(memcmp(b, x, (size_t)dim * sizeof *b), 0);
+      free(m);
+      free(a);
+      free(b);
+      free(x);
+      free(dense);
+      wc_sweep_destroy(&sweep);
+      CU_ASSERT_PTR_NULL(sweep);
+      graph_free(&g);
+    }
+}
+
+/* A singular block is reported with its node. */
+static void test_sweep_singular_block(void) {
+  int32_t down[10];
+  for (int i = 0; i < 10; i++) down[i] = i < 9 ? i + 1 : -1;
+  test_graph g = graph_from_downstream(10, down);
+  const int target[1] = {0};
+  const double atol[2] = {1, 1};
+  wc_graph_ode ode = {.n_cells = 10, .downstream = g.down, .n_states = 2, .n_transport = 1, .transport_target = target,
+                      .abs_tolerance = atol, .cell_rhs = never_called};
+  wc_sweep *sweep = NULL;
+  CU_ASSERT_EQUAL_FATAL(wc_sweep_create(&ode, &sweep), WC_OK);
+  double *jac = wc_sweep_jacobian_blocks(sweep);
+  for (int e = 0; e < 40; e++) jac[e] = (e % 3 == 0) ? -1.0 : 0.0;
+  /* Every block is regular except node 6's: J = 2 I, so I - 0.5 J = 0. */
+  for (int e = 0; e < 4; e++) jac[6 * 4 + e] = (e == 0 || e == 3) ? 2.0 : 0.0;
+  wc_error_clear();
+  CU_ASSERT_EQUAL(wc_sweep_factor(sweep, 0.5), WC_ERR_NUMERICS);
+  CU_ASSERT_PTR_NOT_NULL(strstr(wc_error_message(), "node 6"));
+  CU_ASSERT_TRUE(isnan(wc_sweep_gamma(sweep)));
+  wc_sweep_destroy(&sweep);
+  graph_free(&g);
+}
+
+/* ---- a nonlinear two-state cell: soil S and channel V ------------------------------------------ */
+
+/* S' = P - a S^2 - e S;  V' = inflow + a S^2 - b V^(5/3);  outflow b V^(5/3) (into V).
+ * Fluxes: [0] rain, [1] evaporation. */
+typedef struct nonlinear_model {
+  test_graph graph;
+  double rain, a, e, b;
+} nonlinear_model;
+
+static wc_status nonlinear_rhs(void *context, double t, int32_t node, const double *y, const double *inflow,
+                               double *ydot, double *outflow, double *flux) {
+  (void)t;
+  nonlinear_model *m = context;
+  double s = fmax(y[0], 0.0), v = fmax(y[1], 0.0);
+  double rain = m->rain * (1.0 + 0.5 * sin(node)), runoff = m->a * s * s, q = m->b * v * cbrt(v * v);
+  ydot[0] = rain - runoff - m->e * s;
+  ydot[1] = inflow[0] + runoff - q;
+  outflow[0] = q;
+  if (flux) {
+    flux[0] = rain;
+    flux[1] = m->e * s;
+  }
+  return WC_OK;
+}
+
+static wc_status nonlinear_jacobian(void *context, double t, int32_t node, const double *y, const double *inflow,
+                                    double *block, double *gradient) {
+  (void)t, (void)node, (void)inflow;
+  nonlinear_model *m = context;
+  double s = fmax(y[0], 0.0), v = fmax(y[1], 0.0), dq = m->b * 5.0 / 3.0 * cbrt(v * v);
+  block[0] = -2.0 * m->a * s - m->e;
+  block[1] = 0.0;
+  block[2] = 2.0 * m->a * s;
+  block[3] = -dq;
+  gradient[0] = 0.0;
+  gradient[1] = dq;
+  return WC_OK;
+}
+
+static const int nonlinear_target[1] = {1};
+static const char *const nonlinear_names[2] = {"soil_mm", "channel_mm"};
+static const double nonlinear_atol[2] = {1e-6, 1e-7};
+
+static wc_graph_ode nonlinear_ode(nonlinear_model *m) {
+  return (wc_graph_ode){.n_cells = m->graph.n, .downstream = m->graph.down, .upstream_start = m->graph.ustart,
+                        .upstream_index = m->graph.uindex, .n_states = 2, .n_transport = 1, .n_fluxes = 2,
+                        .transport_target = nonlinear_target, .state_names = nonlinear_names,
+                        .abs_tolerance = nonlinear_atol, .cell_rhs = nonlinear_rhs, .context = m};
+}
+
+static void test_fd_blocks_match_analytic(void) {
+  enum { N = 40 };
+  nonlinear_model m = {random_tree(N, 11), 1e-4, 2e-4, 1e-6, 3e-3};
+  wc_graph_ode fd = nonlinear_ode(&m), exact = fd;
+  exact.cell_jacobian = nonlinear_jacobian;
+  double y[2 * N];
+  for (int e = 0; e < 2 * N; e++) y[e] = uniform(0.5, 80.0);
+  const double typical[2] = {10.0, 1.0};
+  wc_sweep *a = NULL, *b = NULL;
+  CU_ASSERT_EQUAL_FATAL(wc_sweep_create(&fd, &a), WC_OK);
+  CU_ASSERT_EQUAL_FATAL(wc_sweep_create(&exact, &b), WC_OK);
+  CU_ASSERT_EQUAL(wc_sweep_evaluate(a, 0.0, y, NULL, typical), WC_OK);
+  CU_ASSERT_EQUAL(wc_sweep_evaluate(b, 0.0, y, NULL, typical), WC_OK);
+  CU_ASSERT_EQUAL(wc_sweep_cell_calls(a), 3 * N); /* base + one per state */
+  CU_ASSERT_EQUAL(wc_sweep_cell_calls(b), N);
+  int ok = 1;
+  for (int e = 0; e < 4 * N; e++) {
+    double want = wc_sweep_jacobian_blocks(b)[e];
+    ok &= near("FD block entry", wc_sweep_jacobian_blocks(a)[e], want, 1e-6, 1e-6);
+  }
+  for (int e = 0; e < 2 * N; e++)
+    ok &= near("FD gradient entry", wc_sweep_outflow_gradients(a)[e], wc_sweep_outflow_gradients(b)[e], 1e-6, 1e-6);
+  CU_ASSERT_TRUE(ok);
+  wc_sweep_destroy(&a);
+  wc_sweep_destroy(&b);
+  graph_free(&m.graph);
+}
+
+/* Daily rain jumps on a nonlinear tree: the three solvers give the same answer (within the
+ * tolerance), the sweep solves exactly (one GMRES iteration per solve as preconditioner),
+ * and the non-negativity constraints change nothing. */
+static void test_linear_solvers_agree(void) {
+  enum { N = 200, DAYS = 6 };
+  const double rain[DAYS] = {0.0, 3e-4, 1e-5, 0.0, 6e-4, 0.0};
+  double result[N_KINDS + 1][2 * N];
+  double budget[N_KINDS + 1];
+  for (int variant = 0; variant < N_KINDS + 1; variant++) {
+    nonlinear_model m = {random_tree(N, 5), 0.0, 2e-5, 2e-7, 2e-3};
+    wc_graph_ode ode = nonlinear_ode(&m);
+    wc_integrator_options options;
+    wc_integrator_options_default(&options);
+    options.linear_solver = kinds[variant < N_KINDS ? variant : 0];
+    options.relative_tolerance = 1e-6;
+    options.nonnegative = variant == N_KINDS;
+    if (getenv("MSBJ")) options.jacobian_max_age_steps = atol(getenv("MSBJ"));
+    if (getenv("MSBP")) options.setup_max_age_steps = atol(getenv("MSBP"));
+    wc_integrator *integ = NULL;
+    CU_ASSERT_EQUAL_FATAL(wc_integrator_create(&ode, &options, MPI_COMM_WORLD, &integ), WC_OK);
+    double y0[2 * N], initial = 0.0;
+    for (int i = 0; i < N; i++) {
+      y0[2 * i] = 30.0 + (i % 7);
+      y0[2 * i + 1] = 0.5;
+      initial += y0[2 * i] + y0[2 * i + 1];
+    }
+    CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
+    for (int day = 0; day < DAYS; day++) {
+      m.rain = rain[day];
+      wc_status status = wc_integrator_advance(integ, 86400.0 * (day + 1));
+      if (status != WC_OK) fprintf(stderr, "\n  %s\n", wc_error_message());
+      CU_ASSERT_EQUAL_FATAL(status, WC_OK);
+    }
+    memcpy(result[variant], wc_integrator_state(integ), sizeof result[variant]);
+    double stored = 0.0, in = 0.0, lost = 0.0, out = 0.0;
+    for (int i = 0; i < N; i++) {
+      stored += result[variant][2 * i] + result[variant][2 * i + 1];
+      in += wc_integrator_flux_totals(integ)[2 * i];
+      lost += wc_integrator_flux_totals(integ)[2 * i + 1];
+    }
+    for (int j = 0; j < wc_integrator_outlet_count(integ); j++) out += wc_integrator_outlet_totals(integ)[j];
+    budget[variant] = (stored + out + lost - in - initial) / initial;
+    wc_integrator_stats stats;
+    wc_integrator_get_stats(integ, &stats);
+    if (mpi_rank() == 0) {
+      printf("\n  %-12s%s steps %ld, Newton %ld (%ld failed), error tests failed %ld, linear %ld, setups %ld, "
+             "blocks %ld, budget error %.2e",
+             wc_linear_solver_name(options.linear_solver), options.nonnegative ? "+nonneg" : "", stats.steps,
+             stats.newton_iters, stats.newton_fails, stats.error_test_fails, stats.linear_iters, stats.setups,
+             stats.jacobian_evals, budget[variant]);
+    }
+    CU_ASSERT_TRUE(stats.steps > DAYS);
+    if (options.linear_solver == WC_LINSOL_SWEEP) CU_ASSERT_EQUAL(stats.linear_iters, stats.prec_solves);
+    if (options.linear_solver == WC_LINSOL_GMRES_SWEEP) {
+      /* An exact preconditioner: GMRES converges in its first iteration. */
+      CU_ASSERT_TRUE(stats.linear_iters <= stats.prec_solves);
+      CU_ASSERT_EQUAL(stats.linear_fails, 0);
+    }
+    /* The budget closes to the Newton and linear tolerances (rtol 1e-6), summed over ~1000
+     * steps; GMRES solves only to its tolerance. */
+    CU_ASSERT_TRUE(fabs(budget[variant]) < 1e-5);
+    wc_integrator_destroy(&integ);
+    graph_free(&m.graph);
+  }
+  int ok = 1;
+  for (int variant = 1; variant < N_KINDS + 1; variant++)
+    for (int e = 0; e < 2 * N; e++) {
+      char what[64];
+      snprintf(what, sizeof what, "variant %d, unknown %d", variant, e);
+      ok &= near(what, result[variant][e], result[0][e], 2e-4, 1e-3);
+    }
+  CU_ASSERT_TRUE(ok);
+}
+
+/* ---- failures ------------------------------------------------------------------------------- */
+
+static void test_forced_failure(void) {
+  const double atol[1] = {1e-8};
+  for (int kind = 0; kind < N_KINDS; kind++) {
+    int32_t down[10];
+    for (int i = 0; i < 10; i++) down[i] = i < 9 ? i + 1 : -1;
+    reservoirs m = reservoirs_make(graph_from_downstream(10, down), 1e-4);
+    m.nan_node = 7;
+    m.nan_after_s = 5000.0;
+    m.nan_rank = mpi_size() - 1;
+    wc_graph_ode ode = reservoir_ode(&m, atol);
+    wc_integrator *integ = make_integrator(&ode, kinds[kind], 1e-6);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
+    double y0[10] = {5, 5, 5, 5, 5, 5, 5, 5, 5, 5};
+    CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
+    CU_ASSERT_EQUAL(wc_integrator_advance(integ, 3600.0), WC_OK);
+    wc_error_clear();
+    wc_status status = wc_integrator_advance(integ, 7200.0);
+    CU_ASSERT_EQUAL(status, WC_ERR_NUMERICS);
+    const wc_integrator_failure *f = wc_integrator_last_failure(integ);
+    CU_ASSERT_EQUAL(f->node, 7);
+    CU_ASSERT_EQUAL(f->rank, mpi_size() - 1);
+    CU_ASSERT_TRUE(f->nonfinite);
+    CU_ASSERT_TRUE(f->t_s >= 3600.0 && f->t_s <= 5000.0);
+    CU_ASSERT_TRUE(wc_integrator_time(integ) == f->t_s);
+    CU_ASSERT_PTR_NOT_NULL(strstr(wc_error_message(), "node 7"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(wc_error_message(), "solver failed at t = "));
+    if (mpi_rank() == 0 && kind == 0) printf("\n  message: %s", wc_error_message());
+    wc_integrator_stats stats;
+    wc_integrator_get_stats(integ, &stats);
+    CU_ASSERT_EQUAL(stats.retries, 2); /* the default max_retries, all used */
+    CU_ASSERT_TRUE(stats.steps < 2000);  /* failed fast, not by running out of steps */
+    wc_integrator_destroy(&integ);
+    reservoirs_free(&m);
+  }
+}
+
+/* A cell function error is not retried: it reaches the caller with its own message, on
+ * every rank. */
+static void test_cell_error_passes_through(void) {
+  const double atol[1] = {1e-8};
+  int32_t down[4] = {1, 2, 3, -1};
+  reservoirs m = reservoirs_make(graph_from_downstream(4, down), 1e-4);
+  m.error_node = 2;
+  m.nan_rank = mpi_size() - 1;
+  wc_graph_ode ode = reservoir_ode(&m, atol);
+  wc_integrator *integ = make_integrator(&ode, WC_LINSOL_SWEEP, 1e-6);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
+  double y0[4] = {1, 1, 1, 1};
+  CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
+  wc_error_clear();
+  CU_ASSERT_EQUAL(wc_integrator_advance(integ, 60.0), WC_ERR_INPUT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(wc_error_message(), "reservoir 2 has no outlet rating"));
+  wc_integrator_stats stats;
+  wc_integrator_get_stats(integ, &stats);
+  CU_ASSERT_EQUAL(stats.retries, 0);
+  wc_integrator_destroy(&integ);
+  reservoirs_free(&m);
+}
+
+static void test_bad_graph_rejected(void) {
+  int32_t down[3] = {2, 0, -1}; /* node 1 drains upstream */
+  reservoirs m = reservoirs_make(graph_from_downstream(3, down), 1e-4);
+  const double atol[1] = {1e-8};
+  wc_graph_ode ode = reservoir_ode(&m, atol);
+  ode.upstream_start = NULL;
+  wc_integrator *integ = NULL;
+  CU_ASSERT_EQUAL(wc_integrator_create(&ode, NULL, MPI_COMM_WORLD, &integ), WC_ERR_INTERNAL);
+  CU_ASSERT_PTR_NULL(integ);
+  CU_ASSERT_PTR_NOT_NULL(strstr(wc_error_message(), "node 1 drains to 0"));
+  wc_integrator_destroy(&integ); /* NULL is fine */
+  reservoirs_free(&m);
+}
+
+static CU_TestInfo analytic_tests[] = {
+    WC_TEST(test_linear_reservoir),
+    WC_TEST(test_nash_cascade),
+    WC_TEST(test_tree_conservation),
+    WC_TEST(test_piecewise_forcing),
+    WC_TEST(test_extra_inflow),
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo sweep_tests[] = {
+    WC_TEST(test_sweep_is_exact),
+    WC_TEST(test_sweep_singular_block),
+    WC_TEST(test_fd_blocks_match_analytic),
+    WC_TEST(test_linear_solvers_agree),
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo failure_tests[] = {
+    WC_TEST(test_forced_failure),
+    WC_TEST(test_cell_error_passes_through),
+    WC_TEST(test_bad_graph_rejected),
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"analytic", NULL, NULL, NULL, NULL, analytic_tests},
+    {"sweep", NULL, NULL, NULL, NULL, sweep_tests},
+    {"failures", NULL, NULL, NULL, NULL, failure_tests},
+    CU_SUITE_INFO_NULL,
+};
+
+int main(int argc, char **argv) { return wc_test_run(argc, argv, suites, 1); }
