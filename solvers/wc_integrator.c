@@ -38,7 +38,7 @@ struct wc_integrator {
   N_Vector constraints; /* >= 0, when options.nonnegative */
   N_Vector error_work;  /* local error estimates; allocated at the first failure */
   N_Vector weight_work; /* error weights; allocated at the first failure */
-  N_Vector yq;          /* quadratures: flux totals then outlet totals (local, no MPI) */
+  N_Vector yq;          /* quadratures: flux totals then outlet totals */
   bool have_quadrature; /* quadratures on some rank: on all ranks (fQ is collective) */
 
   wc_graph_rhs *rhs;
@@ -46,7 +46,7 @@ struct wc_integrator {
   double *typical_size;  /* [n_states] atol / rtol: FD increment scale */
   double *quad_ydot;     /* [n_cells * n_states] scratch: fQ evaluates the full pass */
   size_t n_local;        /* n_cells * n_states */
-  size_t n_flux_quad;    /* n_cells * n_fluxes */
+  size_t n_flux_quad;    /* (n_cells or n_flux_regions) * n_fluxes */
   size_t n_quad;         /* n_flux_quad + n_outlets * n_transport */
 
   double t;
@@ -162,11 +162,7 @@ static int cv_quad(double t, N_Vector y, N_Vector yqdot, void *data) {
 
 static int factor_blocks(wc_integrator *integ, double gamma) {
   wc_status status = wc_sweep_factor(integ->sweep, gamma);
-  if (status != WC_OK) {
-    /* The message names the node; keep it for the failure report. */
-    const char *at = strstr(wc_error_message(), "node ");
-    integ->singular_node = at ? (int32_t)atoi(at + 5) : -1;
-  }
+  if (status != WC_OK) integ->singular_node = wc_sweep_failed_node(integ->sweep);
   return callback_flag(integ, status, status == WC_ERR_NUMERICS);
 }
 
@@ -461,10 +457,21 @@ static wc_status reinit(wc_integrator *integ, double t, double first_step) {
 wc_status wc_integrator_set_state(wc_integrator *integ, double t_s, const double *y) {
   WC_CHECK(isfinite(t_s), WC_ERR_INTERNAL, "initial time %g is not finite", t_s);
   double *yd = N_VGetArrayPointer(integ->y);
+  size_t bad = integ->n_local;
   for (size_t j = 0; j < integ->n_local; j++) {
-    WC_CHECK(isfinite(y[j]), WC_ERR_INPUT, "initial state %zu of node %zu is %g", j % (size_t)integ->ode->n_states,
-             j / (size_t)integ->ode->n_states, y[j]);
+    if (!isfinite(y[j]) && bad == integ->n_local) bad = j;
     yd[j] = y[j];
+  }
+  /* Every rank returns the error, so none goes on alone into a collective call. */
+  int mine = bad < integ->n_local ? integ->rank : integ->size, first = mine;
+  if (integ->size > 1) MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, integ->comm);
+  if (first < integ->size) {
+    const int ns = integ->ode->n_states;
+    if (bad < integ->n_local)
+      WC_FAIL(WC_ERR_INPUT, "initial state '%s' of node %zu is %g (rank %d)",
+              integ->ode->state_names ? integ->ode->state_names[bad % (size_t)ns] : "?", bad / (size_t)ns, y[bad],
+              integ->rank);
+    WC_FAIL(WC_ERR_INPUT, "an initial state is not finite on rank %d", first);
   }
   if (integ->yq) N_VConst(0.0, integ->yq);
   WC_CALL(reinit(integ, t_s, 0.0));

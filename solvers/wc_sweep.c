@@ -26,6 +26,7 @@ struct wc_sweep {
   double *acc;      /* [n][nt] sum of G_u x_u over upstream u (solve), inflow (evaluate) */
   double *work;     /* scratch for evaluate: 3 * (ns + nt) + ns */
   double gamma;
+  int32_t failed_node;
   int64_t cell_calls;
 };
 
@@ -33,7 +34,7 @@ wc_status wc_sweep_create(const wc_graph_ode *ode, wc_sweep **out) {
   *out = NULL;
   wc_sweep *sweep = NULL;
   WC_MALLOC(sweep, 1, "downstream sweep");
-  *sweep = (wc_sweep){.ode = ode, .gamma = NAN};
+  *sweep = (wc_sweep){.ode = ode, .gamma = NAN, .failed_node = -1};
   size_t n = (size_t)(ode->n_cells > 0 ? ode->n_cells : 0);
   size_t ns = (size_t)ode->n_states, nt = (size_t)ode->n_transport;
   wc_status status = WC_OK;
@@ -76,6 +77,7 @@ void wc_sweep_destroy(wc_sweep **sweep) {
 double *wc_sweep_jacobian_blocks(wc_sweep *sweep) { return sweep->jac; }
 double *wc_sweep_outflow_gradients(wc_sweep *sweep) { return sweep->grad; }
 double wc_sweep_gamma(const wc_sweep *sweep) { return sweep->gamma; }
+int32_t wc_sweep_failed_node(const wc_sweep *sweep) { return sweep->failed_node; }
 int64_t wc_sweep_cell_calls(const wc_sweep *sweep) { return sweep->cell_calls; }
 
 /* ---- evaluation ------------------------------------------------------------------------ */
@@ -287,6 +289,7 @@ wc_status wc_sweep_factor(wc_sweep *sweep, double gamma) {
   case 6: bad = factor_6(n, sweep->jac, gamma, sweep->inverse); break;
   default: bad = factor_generic(ode->n_states, n, sweep->jac, gamma, sweep->inverse); break;
   }
+  sweep->failed_node = bad;
   if (bad >= 0) {
     sweep->gamma = NAN;
     WC_FAIL(WC_ERR_NUMERICS, "Newton block of node %d is singular or not finite (gamma = %g)", (int)bad, gamma);

@@ -54,6 +54,9 @@ WC_NODISCARD wc_status wc_sweep_factor(wc_sweep *sweep, double gamma);
 /* gamma of the last successful wc_sweep_factor (NAN before). */
 double wc_sweep_gamma(const wc_sweep *sweep);
 
+/* Node whose block made the last wc_sweep_factor fail, or -1. */
+int32_t wc_sweep_failed_node(const wc_sweep *sweep);
+
 /* x = M^-1 b with M = I - gamma J as factored; b and x are [n_cells][n_states] and may be
  * the same array. */
 void wc_sweep_solve(wc_sweep *sweep, const double *b, double *x);

@@ -462,6 +462,7 @@ static void test_sweep_singular_block(void) {
   wc_error_clear();
   CU_ASSERT_EQUAL(wc_sweep_factor(sweep, 0.5), WC_ERR_NUMERICS);
   CU_ASSERT_PTR_NOT_NULL(strstr(wc_error_message(), "node 6"));
+  CU_ASSERT_EQUAL(wc_sweep_failed_node(sweep), 6);
   CU_ASSERT_TRUE(isnan(wc_sweep_gamma(sweep)));
   wc_sweep_destroy(&sweep);
   graph_free(&g);
@@ -694,6 +695,21 @@ static void test_bad_graph_rejected(void) {
   reservoirs_free(&m);
 }
 
+/* A NaN in the initial state is an input error on every rank (it is on the last rank). */
+static void test_nonfinite_initial_state(void) {
+  const double atol[1] = {1e-8};
+  int32_t down[3] = {1, 2, -1};
+  reservoirs m = reservoirs_make(graph_from_downstream(3, down), 1e-4);
+  wc_graph_ode ode = reservoir_ode(&m, atol);
+  wc_integrator *integ = make_integrator(&ode, WC_LINSOL_SWEEP, 1e-6);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
+  double y0[3] = {1.0, mpi_rank() == mpi_size() - 1 ? NAN : 1.0, 1.0};
+  CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_ERR_INPUT);
+  if (mpi_rank() == mpi_size() - 1) CU_ASSERT_PTR_NOT_NULL(strstr(wc_error_message(), "'storage_mm' of node 1"));
+  wc_integrator_destroy(&integ);
+  reservoirs_free(&m);
+}
+
 static CU_TestInfo analytic_tests[] = {
     WC_TEST(test_linear_reservoir),
     WC_TEST(test_nash_cascade),
@@ -715,6 +731,7 @@ static CU_TestInfo failure_tests[] = {
     WC_TEST(test_forced_failure),
     WC_TEST(test_cell_error_passes_through),
     WC_TEST(test_bad_graph_rejected),
+    WC_TEST(test_nonfinite_initial_state),
     CU_TEST_INFO_NULL,
 };
 
