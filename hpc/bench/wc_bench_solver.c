@@ -17,9 +17,11 @@
  *
  * Usage: wc_bench_solver [--cells N[,N...]] [--days D] [--solver sweep,gmres_sweep,gmres]
  *        [--vector own,sundials] [--repeat R] [--rtol r] [--jac-age n] [--setup-age n]
- *        [--order q] [--regions R] [--seed s] [--restart] [--nonneg] [--no-budgets] [--stats]
+ *        [--order q] [--regions R] [--seed s] [--intervals-per-day k] [--restart] [--nonneg]
+ *        [--no-budgets] [--stats]
  * --regions R sums the budget fluxes over R column stripes (like jurisdictions) instead of
- * keeping them per cell.
+ * keeping them per cell; --intervals-per-day k calls advance k times a day (stop times
+ * without a forcing change, to measure what restarts cost where nothing jumps).
  * Prints one table row per (cells, vector, solver): cell-days per second on this core,
  * CVODE steps, f passes (Newton, J*v and quadrature passes over all cells), linear
  * iterations per Newton iteration, ns per unknown per step, the share of the time spent in
@@ -199,6 +201,7 @@ typedef struct run_config {
   long jac_age, setup_age;
   int order;
   int regions; /* budget regions (column stripes, like jurisdictions); 0: per cell */
+  int intervals_per_day; /* advance calls per day (the forcing still changes daily) */
   bool restart, nonneg, budgets, print_stats;
 } run_config;
 
@@ -282,7 +285,8 @@ static run_result run_once(const basin *b, const run_config *cfg, const double *
   for (int d = 0; d < cfg->days && status == WC_OK; d++) {
     model.rain_mm_s = rain[d];
     model.pet_mm_s = pet[d];
-    status = wc_integrator_advance(integ, day_s * (d + 1));
+    for (int k = 1; k <= cfg->intervals_per_day && status == WC_OK; k++)
+      status = wc_integrator_advance(integ, day_s * d + day_s * k / cfg->intervals_per_day);
   }
   res.seconds = now_s() - start;
   if (status != WC_OK) {
@@ -354,7 +358,8 @@ static void usage(void) {
   fprintf(stderr,
           "usage: wc_bench_solver [--cells N[,N...]] [--days D] [--solver sweep,gmres_sweep,gmres]\n"
           "       [--vector own,sundials] [--repeat R] [--rtol r] [--jac-age n] [--setup-age n]\n"
-          "       [--order q] [--regions R] [--seed s] [--restart] [--nonneg] [--no-budgets] [--stats]\n");
+          "       [--order q] [--regions R] [--seed s] [--intervals-per-day k]\n"
+          "       [--restart] [--nonneg] [--no-budgets] [--stats]\n");
 }
 
 int main(int argc, char **argv) {
@@ -372,7 +377,7 @@ int main(int argc, char **argv) {
   char cells_text[256] = "1000,10000,100000";
   int repeat = 1;
   unsigned long long seed = 1;
-  run_config cfg = {.days = 365, .rtol = 1e-4, .order = 5, .budgets = true};
+  run_config cfg = {.days = 365, .rtol = 1e-4, .order = 5, .budgets = true, .intervals_per_day = 1};
   for (int a = 1; a < argc; a++) {
     const char *arg = argv[a], *next = a + 1 < argc ? argv[a + 1] : NULL;
     int bad = 0;
@@ -387,6 +392,7 @@ int main(int argc, char **argv) {
     else if (strcmp(arg, "--order") == 0 && next) cfg.order = atoi(argv[++a]);
     else if (strcmp(arg, "--regions") == 0 && next) cfg.regions = atoi(argv[++a]);
     else if (strcmp(arg, "--seed") == 0 && next) seed = strtoull(argv[++a], NULL, 10);
+    else if (strcmp(arg, "--intervals-per-day") == 0 && next) cfg.intervals_per_day = atoi(argv[++a]);
     else if (strcmp(arg, "--restart") == 0) cfg.restart = true;
     else if (strcmp(arg, "--nonneg") == 0) cfg.nonneg = true;
     else if (strcmp(arg, "--no-budgets") == 0) cfg.budgets = false;
@@ -398,7 +404,7 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  if (cfg.days < 1 || repeat < 1) {
+  if (cfg.days < 1 || repeat < 1 || cfg.intervals_per_day < 1) {
     usage();
     MPI_Finalize();
     return 2;
@@ -407,8 +413,9 @@ int main(int argc, char **argv) {
   weather(cfg.days, seed, rain, pet);
   rng_state ^= 0x9E3779B97F4A7C15ull * seed; /* the DEM too */
 
-  printf("# wc_bench_solver: %d days, rtol %g, BDF order <= %d, jac-age %ld, setup-age %ld, budgets %s%s%s\n",
-         cfg.days, cfg.rtol, cfg.order, cfg.jac_age, cfg.setup_age,
+  printf("# wc_bench_solver: %d days (%d interval(s) a day), rtol %g, BDF order <= %d, jac-age %ld, setup-age %ld, "
+         "budgets %s%s%s\n",
+         cfg.days, cfg.intervals_per_day, cfg.rtol, cfg.order, cfg.jac_age, cfg.setup_age,
          !cfg.budgets ? "off" : cfg.regions > 0 ? "per region" : "per cell", cfg.restart ? ", restart each day" : "",
          cfg.nonneg ? ", y >= 0 constraints" : "");
   printf("%9s %-8s %-11s %9s %11s %7s %8s %8s %9s %6s %7s %5s %10s %10s\n", "cells", "vector", "solver", "seconds",
