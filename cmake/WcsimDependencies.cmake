@@ -19,9 +19,10 @@ if(NOT TARGET HDF5::HDF5)
   target_compile_definitions(HDF5::HDF5 INTERFACE ${HDF5_C_DEFINITIONS})
 endif()
 
-# SUNDIALS: CVODE and the MPI-parallel N_Vector. 6.4's nvecparallel target carries no MPI
+# SUNDIALS: CVODES (CVODE plus quadratures, which integrate the budgets) and the MPI-parallel
+# N_Vector. 6.4's nvecparallel target carries no MPI
 # usage requirements, so whoever links it also links MPI::MPI_C.
-find_package(SUNDIALS REQUIRED COMPONENTS cvode nvecparallel
+find_package(SUNDIALS REQUIRED COMPONENTS cvodes nvecparallel
              HINTS /usr/lib/x86_64-linux-gnu/cmake/sundials)
 if(SUNDIALS_VERSION VERSION_LESS 6.0)
   message(FATAL_ERROR "wcsim needs SUNDIALS >= 6.0 (found ${SUNDIALS_VERSION})")
