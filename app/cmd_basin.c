@@ -1,5 +1,6 @@
 /* cmd_basin.c — `wcsim basin make|info`: built-in basins and basin files. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -46,11 +47,9 @@ static wc_status basin_make(int argc, char **argv) {
   };
   const char *positional[8];
   int count = 0;
-  WC_CALL(wc_cli_parse(&command, argc, argv, 1, positional, &count));
-  if (wc_cli_option_get(&command, "help")->seen) {
-    if (wc_mpi_rank() == 0) wc_cli_print_help(&command, stdout);
-    return WC_OK;
-  }
+  bool done = false;
+  WC_CALL(wc_cli_parse_or_help(&command, argc, argv, positional, &count, &done));
+  if (done) return WC_OK;
   const char *name = positional[0];
   WC_CHECK(wc_basin_is_builtin_name(name), WC_ERR_USAGE, "basin make: unknown built-in basin '%s'; choose chaobai or yongding",
            name);
@@ -208,11 +207,9 @@ static wc_status basin_info(int argc, char **argv) {
   };
   const char *positional[8];
   int count = 0;
-  WC_CALL(wc_cli_parse(&command, argc, argv, 1, positional, &count));
-  if (wc_cli_option_get(&command, "help")->seen) {
-    if (wc_mpi_rank() == 0) wc_cli_print_help(&command, stdout);
-    return WC_OK;
-  }
+  bool done = false;
+  WC_CALL(wc_cli_parse_or_help(&command, argc, argv, positional, &count, &done));
+  if (done) return WC_OK;
   double cell_size_m = 1000.0;
   wc_cli_option *option = wc_cli_option_get(&command, "cell-size");
   if (option->seen) WC_CALL(parse_quantity_option("info", "cell-size", option->value, WC_DIM_LENGTH, &cell_size_m));

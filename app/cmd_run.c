@@ -1,4 +1,5 @@
 /* cmd_run.c — `wcsim run SCENARIO`: load and validate the scenario, then simulate. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -63,12 +64,10 @@ wc_status wc_command_run(int argc, char **argv) {
   };
   const char *positional[8];
   int count = 0;
-  WC_CALL(wc_cli_parse(&command, argc, argv, 1, positional, &count));
+  bool done = false;
+  WC_CALL(wc_cli_parse_or_help(&command, argc, argv, positional, &count, &done));
+  if (done) return WC_OK;
   WC_CALL(wc_apply_log_options(&command));
-  if (wc_cli_option_get(&command, "help")->seen) {
-    if (wc_mpi_rank() == 0) wc_cli_print_help(&command, stdout);
-    return WC_OK;
-  }
   if (wc_cli_option_get(&command, "scenario-reference")->seen) {
     if (wc_mpi_rank() == 0) wc_scenario_write_reference(stdout);
     return WC_OK;

@@ -1,6 +1,7 @@
 /* cmd_version.c — `wcsim version`: what this binary is and what it runs with. */
 #include <libfyaml.h>
 #include <mpi.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "wc_cli.h"
@@ -19,12 +20,9 @@ wc_status wc_command_version(int argc, char **argv) {
                             .summary = "Print the versions of wcsim and of the libraries it runs with."};
   const char *positional[8];
   int count = 0;
-  WC_CALL(wc_cli_parse(&command, argc, argv, 1, positional, &count));
-  if (wc_mpi_rank() != 0) return WC_OK;
-  if (wc_cli_option_get(&command, "help")->seen) {
-    wc_cli_print_help(&command, stdout);
-    return WC_OK;
-  }
+  bool done = false;
+  WC_CALL(wc_cli_parse_or_help(&command, argc, argv, positional, &count, &done));
+  if (done || wc_mpi_rank() != 0) return WC_OK;
   char mpi_version[MPI_MAX_LIBRARY_VERSION_STRING] = "";
   int length = 0;
   MPI_Get_library_version(mpi_version, &length);

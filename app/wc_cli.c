@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "wc_mpi.h"
 #include "wc_schema.h"
 
 wc_cli_option *wc_cli_option_get(wc_cli_command *command, const char *name) {
@@ -90,4 +91,12 @@ void wc_cli_print_help(const wc_cli_command *command, FILE *out) {
     fprintf(out, "  %-28s %s\n", left, option->help);
   }
   if (command->details) fprintf(out, "\n%s\n", command->details);
+}
+
+wc_status wc_cli_parse_or_help(wc_cli_command *command, int argc, char **argv, const char **positional,
+                               int *positional_count, bool *done) {
+  WC_CALL(wc_cli_parse(command, argc, argv, 1, positional, positional_count));
+  *done = wc_cli_option_get(command, "help")->seen;
+  if (*done && wc_mpi_rank() == 0) wc_cli_print_help(command, stdout);
+  return WC_OK;
 }

@@ -35,6 +35,11 @@ typedef struct wc_cli_command {
 wc_status wc_cli_parse(wc_cli_command *command, int argc, char **argv, int first, const char **positional,
                        int *positional_count) WC_NODISCARD;
 
+/* wc_cli_parse for a subcommand that has a "help" option: when --help was given, rank 0
+ * prints the help and *done is set, and the command returns WC_OK at once. */
+wc_status wc_cli_parse_or_help(wc_cli_command *command, int argc, char **argv, const char **positional,
+                               int *positional_count, bool *done) WC_NODISCARD;
+
 /* The option named `name` (must exist in the table). */
 wc_cli_option *wc_cli_option_get(wc_cli_command *command, const char *name);
 

@@ -57,23 +57,13 @@ done:
   return status;
 }
 
-static wc_bh5_kind layer_kind(wc_basin_layer_type type) {
-  switch (type) {
-  case WC_LAYER_F64: return WC_BH5_DOUBLE;
-  case WC_LAYER_I32: return WC_BH5_INT32;
-  case WC_LAYER_I8: return WC_BH5_INT8;
-  case WC_LAYER_U8: return WC_BH5_UINT8;
-  }
-  return WC_BH5_DOUBLE;
-}
-
 static wc_status read_layers(hid_t file, wc_basin *b) {
   hid_t layers = -1;
   WC_CALL(wc_bh5_group_open(file, "/layers", &layers));
   wc_status status = WC_OK;
   for (int k = 0; k < WC_BASIN_LAYER_COUNT; k++) {
     const wc_basin_layer_info *info = &wc_basin_layers[k];
-    wc_bh5_kind kind = layer_kind(info->type);
+    wc_bh5_kind kind = wc_bh5_layer_kind(info->type);
     hsize_t dims[2] = {0, 0};
     WC_CALL_GOTO(status, done, wc_bh5_shape(layers, "/layers", info->name, kind, 2, dims));
     if (dims[0] != (hsize_t)b->grid.rows || dims[1] != (hsize_t)b->grid.cols) {

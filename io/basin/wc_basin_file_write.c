@@ -32,16 +32,6 @@ done:
   return status;
 }
 
-static wc_bh5_kind layer_kind(wc_basin_layer_type type) {
-  switch (type) {
-  case WC_LAYER_F64: return WC_BH5_DOUBLE;
-  case WC_LAYER_I32: return WC_BH5_INT32;
-  case WC_LAYER_I8: return WC_BH5_INT8;
-  case WC_LAYER_U8: return WC_BH5_UINT8;
-  }
-  return WC_BH5_DOUBLE;
-}
-
 static wc_status write_layers(hid_t file, const wc_basin *b) {
   hid_t layers;
   WC_H5_ID(layers, H5Gcreate2(file, "layers", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "/layers");
@@ -59,7 +49,7 @@ static wc_status write_layers(hid_t file, const wc_basin *b) {
                                                       : (const void *)&zero;
     wc_bh5_meta meta = {info->units, info->description, nodata, true};
     WC_CALL_GOTO(status, done,
-                 wc_bh5_write(layers, info->name, layer_kind(info->type), 2, dims,
+                 wc_bh5_write(layers, info->name, wc_bh5_layer_kind(info->type), 2, dims,
                               wc_basin_layer_data_const(b, (wc_basin_layer_id)k), &meta));
   }
   /* The parameters that made two derived layers, kept beside them. */

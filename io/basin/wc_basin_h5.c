@@ -1,6 +1,8 @@
 /* wc_basin_h5.c — HDF5 attribute and dataset helpers for the basin file. */
 #include "wc_basin_h5.h"
 
+#include "wc_basin.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -325,4 +327,14 @@ wc_status wc_bh5_read_column(hid_t group, const char *where, const char *name, w
            where, name, (unsigned long long)dims[0], where, first, (unsigned long long)n);
   WC_CALL(wc_bh5_read(group, where, name, kind, data));
   return WC_OK;
+}
+
+wc_bh5_kind wc_bh5_layer_kind(int type) {
+  switch ((wc_basin_layer_type)type) {
+  case WC_LAYER_F64: return WC_BH5_DOUBLE;
+  case WC_LAYER_I32: return WC_BH5_INT32;
+  case WC_LAYER_I8: return WC_BH5_INT8;
+  case WC_LAYER_U8: return WC_BH5_UINT8;
+  }
+  return WC_BH5_DOUBLE;
 }

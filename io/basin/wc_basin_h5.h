@@ -23,6 +23,9 @@ typedef enum wc_bh5_kind {
   WC_BH5_STRING, /* data is an array of char * */
 } wc_bh5_kind;
 
+/* The HDF5 kind that stores a basin layer of `type` (reader and writer agree through it). */
+wc_bh5_kind wc_bh5_layer_kind(int type);
+
 /* Store the id returned by `expr` in `id`, or record the failure (WC_ERR_HDF5) in `status`
  * and jump to `label`; the helpers' cleanup idiom. */
 #define WC_BH5_GOTO(status, label, expr)                                                     \
