@@ -10,9 +10,6 @@ struct wc_graph_rhs {
   double *extra_inflow; /* [n_cells * n_transport] */
   double *inflow;       /* [n_cells * n_transport] work */
   double *outflow;      /* [n_transport] one cell's outflow */
-  double *cell_flux;    /* [n_fluxes] one cell's flux rates (budget regions) */
-  const int32_t *region; /* [n_cells] budget region of each cell, or NULL */
-  int32_t n_regions;
   int32_t *outlets;
   int32_t n_outlets;
   int32_t nonfinite_node;
@@ -86,7 +83,6 @@ wc_status wc_graph_rhs_create(const wc_graph_ode *ode, wc_graph_rhs **out) {
   ALLOC(rhs->extra_inflow, n_inflow, "extra inflow");
   ALLOC(rhs->inflow, n_inflow, "inflow");
   ALLOC(rhs->outflow, (size_t)ode->n_transport + 1, "outflow");
-  ALLOC(rhs->cell_flux, (size_t)ode->n_fluxes + 1, "cell flux");
   ALLOC(rhs->outlets, (size_t)n_outlets + 1, "outlet list");
 #undef ALLOC
   n_outlets = 0;
@@ -104,7 +100,6 @@ void wc_graph_rhs_destroy(wc_graph_rhs **rhs) {
   free((*rhs)->extra_inflow);
   free((*rhs)->inflow);
   free((*rhs)->outflow);
-  free((*rhs)->cell_flux);
   free((*rhs)->outlets);
   free(*rhs);
   *rhs = NULL;
@@ -112,17 +107,6 @@ void wc_graph_rhs_destroy(wc_graph_rhs **rhs) {
 
 double *wc_graph_rhs_extra_inflow(wc_graph_rhs *rhs) { return rhs->extra_inflow; }
 
-wc_status wc_graph_rhs_set_flux_regions(wc_graph_rhs *rhs, const int32_t *region, int32_t n_regions) {
-  if (region) {
-    WC_CHECK(n_regions >= 1, WC_ERR_INTERNAL, "%d budget regions", (int)n_regions);
-    for (int32_t i = 0; i < rhs->ode->n_cells; i++)
-      WC_CHECK(region[i] >= 0 && region[i] < n_regions, WC_ERR_INTERNAL,
-               "node %d is in budget region %d of %d", (int)i, (int)region[i], (int)n_regions);
-  }
-  rhs->region = region;
-  rhs->n_regions = region ? n_regions : 0;
-  return WC_OK;
-}
 int32_t wc_graph_rhs_outlet_count(const wc_graph_rhs *rhs) { return rhs->n_outlets; }
 const int32_t *wc_graph_rhs_outlets(const wc_graph_rhs *rhs) { return rhs->outlets; }
 int32_t wc_graph_rhs_nonfinite_node(const wc_graph_rhs *rhs) { return rhs->nonfinite_node; }
@@ -164,12 +148,10 @@ static wc_status eval_pass(wc_graph_rhs *rhs, double t, const double *y, double 
   double *inflow = rhs->inflow;
   double *outflow = rhs->outflow;
   if (nt > 0) memcpy(inflow, rhs->extra_inflow, (size_t)n * (size_t)nt * sizeof *inflow);
-  const int32_t *region = rhs->region;
-  if (flux_rate && region) memset(flux_rate, 0, (size_t)rhs->n_regions * (size_t)nf * sizeof *flux_rate);
   int32_t outlet = 0;
   for (int32_t i = 0; i < n; i++) {
     double *yd = ydot + (size_t)i * (size_t)ns;
-    double *flux = !flux_rate ? NULL : region ? rhs->cell_flux : flux_rate + (size_t)i * (size_t)nf;
+    double *flux = flux_rate ? flux_rate + (size_t)i * (size_t)nf : NULL;
     wc_status status = ode->cell_rhs(ode->context, t, i, y + (size_t)i * (size_t)ns, inflow + (size_t)i * (size_t)nt,
                                      yd, outflow, flux);
     if (status != WC_OK) {
@@ -187,10 +169,6 @@ static wc_status eval_pass(wc_graph_rhs *rhs, double t, const double *y, double 
         rhs->cell_calls += i + 1;
         return nonfinite_error(rhs, t, i, yd, outflow, flux);
       }
-    }
-    if (flux && region) {
-      double *sum = flux_rate + (size_t)region[i] * (size_t)nf;
-      for (int f = 0; f < nf; f++) sum[f] += flux[f];
     }
     int32_t d = downstream[i];
     if (d >= 0) {
@@ -221,7 +199,7 @@ wc_status wc_graph_rhs_eval(wc_graph_rhs *rhs, double t, const double *y, double
   /* A non-finite outflow shows up in the downstream cell's derivative (its inflow), or in
    * the outlet rates; so scanning the outputs once catches every non-finite value. Finding
    * the cell that produced it takes a second, checking pass, only then. */
-  size_t n_flux = (size_t)(rhs->region ? rhs->n_regions : ode->n_cells) * (size_t)ode->n_fluxes;
+  size_t n_flux = (size_t)ode->n_cells * (size_t)ode->n_fluxes;
   size_t n_out = (size_t)rhs->n_outlets * (size_t)ode->n_transport;
   if (any_nonfinite(ydot, (size_t)ode->n_cells * (size_t)ode->n_states) ||
       (flux_rate && any_nonfinite(flux_rate, n_flux)) || (outlet_rate && any_nonfinite(outlet_rate, n_out))) {

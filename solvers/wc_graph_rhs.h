@@ -5,10 +5,10 @@
  * of its upstream cells' outflows, already computed, plus an "extra inflow" array that is
  * the hook for water arriving from other MPI ranks (zero until the halo exchange fills it).
  * The same pass produces the rates of the budget accumulators (the cells' `flux` outputs)
- * and what leaves the local graph at each outlet, for the integrator's quadratures.
+ * and what leaves the local graph at each outlet: the rates of the integrator's budget
+ * totals.
  *
- * Layout: y and ydot are [n_cells][n_states]; flux rates [n_cells][n_fluxes] (or summed
- * per budget region); outlet rates [n_outlets][n_transport], outlets in ascending node
+ * Layout: y and ydot are [n_cells][n_states]; flux rates [n_cells][n_fluxes]; outlet rates [n_outlets][n_transport], outlets in ascending node
  * order (wc_graph_rhs_outlets).
  */
 #ifndef WC_GRAPH_RHS_H
@@ -36,11 +36,6 @@ WC_NODISCARD wc_status wc_graph_ode_check(const wc_graph_ode *ode);
  * creation. Writable; read by every evaluation (and by the sweep's Jacobian evaluation,
  * which treats it as fixed). */
 double *wc_graph_rhs_extra_inflow(wc_graph_rhs *rhs);
-
-/* Budget regions (e.g. jurisdictions): from now on flux rates are summed per region, so
- * flux_rate is [n_regions][n_fluxes] instead of [n_cells][n_fluxes]. `region` [n_cells]
- * (borrowed) holds values in 0..n_regions-1. NULL: per cell again. */
-WC_NODISCARD wc_status wc_graph_rhs_set_flux_regions(wc_graph_rhs *rhs, const int32_t *region, int32_t n_regions);
 
 /* Nodes whose downstream is -1, ascending, and their number. */
 int32_t wc_graph_rhs_outlet_count(const wc_graph_rhs *rhs);

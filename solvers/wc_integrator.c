@@ -2,8 +2,8 @@
  * wc_integrator.c — CVODES set-up, the callbacks that connect it to the graph ODE, stop
  * times, retries and statistics (see wc_integrator.h).
  *
- * CVODES rather than CVODE: quadratures (CVodeQuadInit) exist only in CVODES, which has
- * CVODE's whole API besides.
+ * Linked against CVODES (CVODE's whole API besides sensitivities and quadratures); the
+ * budget totals are states of the system itself, not quadratures (see wc_integrator.h).
  */
 #include "wc_integrator.h"
 
@@ -39,16 +39,14 @@ struct wc_integrator {
   N_Vector constraints; /* >= 0, when options.nonnegative */
   N_Vector error_work;  /* local error estimates; allocated at the first failure */
   N_Vector weight_work; /* error weights; allocated at the first failure */
-  N_Vector yq;          /* quadratures: flux totals then outlet totals */
-  bool have_quadrature; /* quadratures on some rank: on all ranks (fQ is collective) */
 
   wc_graph_rhs *rhs;
   wc_sweep *sweep;       /* NULL for plain GMRES */
   double *typical_size;  /* [n_states] atol / rtol: FD increment scale */
-  double *quad_ydot;     /* [n_cells * n_states] scratch: fQ evaluates the full pass */
-  size_t n_local;        /* n_cells * n_states */
-  size_t n_flux_quad;    /* (n_cells or n_flux_regions) * n_fluxes */
-  size_t n_quad;         /* n_flux_quad + n_outlets * n_transport */
+  size_t n_local;        /* n_cells * n_states: the states */
+  size_t n_flux_totals;  /* n_cells * n_fluxes: budget totals after the states */
+  size_t n_total;        /* n_local + n_flux_totals + n_outlets * n_transport */
+  double state_weight_scale; /* see cv_error_weights */
 
   double t;
   bool fresh;            /* no step since the last (re)initialisation */
@@ -145,20 +143,35 @@ static int settle(wc_integrator *integ, int local_flag) {
   return flag;
 }
 
+/* f(t, y) of the states and, after them, the rates of the budget totals. */
 static int cv_rhs(double t, N_Vector y, N_Vector ydot, void *data) {
   wc_integrator *integ = data;
-  wc_status status = wc_graph_rhs_eval(integ->rhs, t, N_VGetArrayPointer(y), N_VGetArrayPointer(ydot), NULL, NULL);
+  double *yd = N_VGetArrayPointer(ydot);
+  wc_status status = wc_graph_rhs_eval(integ->rhs, t, N_VGetArrayPointer(y), yd, yd + integ->n_local,
+                                       yd + integ->n_local + integ->n_flux_totals);
   bool nonfinite = status == WC_ERR_NUMERICS && wc_graph_rhs_nonfinite_node(integ->rhs) >= 0;
   return settle(integ, callback_flag(integ, status, nonfinite));
 }
 
-static int cv_quad(double t, N_Vector y, N_Vector yqdot, void *data) {
+/*
+ * Error weights. The states: CVODE's usual 1 / (rtol |y| + atol). The budget totals never
+ * need error control to close (the invariant holds at every Newton iterate, see
+ * wc_integrator.h), so with the sweep as the linear solver they get weight 0 and never
+ * steer the step, and the states' weights are scaled by sqrt(n_total / n_states) so that
+ * weighted RMS norms are those of the states alone. GMRES scales its vectors by the
+ * weights and cannot take a zero, so there the totals are weighted like quadratures under
+ * error control: 1 / (rtol |Q| + atol of the flux).
+ */
+static int cv_error_weights(N_Vector y, N_Vector ewt, void *data) {
   wc_integrator *integ = data;
-  double *q = N_VGetArrayPointer(yqdot);
-  wc_status status =
-      wc_graph_rhs_eval(integ->rhs, t, N_VGetArrayPointer(y), integ->quad_ydot, q, q + integ->n_flux_quad);
-  bool nonfinite = status == WC_ERR_NUMERICS && wc_graph_rhs_nonfinite_node(integ->rhs) >= 0;
-  return settle(integ, callback_flag(integ, status, nonfinite));
+  const double *yd = N_VGetArrayPointer(y), *atol = N_VGetArrayPointer(integ->atol);
+  double *w = N_VGetArrayPointer(ewt);
+  const double rtol = integ->options.relative_tolerance, scale = integ->state_weight_scale;
+  for (size_t j = 0; j < integ->n_local; j++) w[j] = scale / (rtol * fabs(yd[j]) + atol[j]);
+  bool weigh_totals = integ->options.linear_solver != WC_LINSOL_SWEEP;
+  for (size_t j = integ->n_local; j < integ->n_total; j++)
+    w[j] = weigh_totals ? 1.0 / (rtol * fabs(yd[j]) + atol[j]) : 0.0;
+  return 0;
 }
 
 static int factor_blocks(wc_integrator *integ, double gamma) {
@@ -193,21 +206,20 @@ static int cv_prec_solve(double t, N_Vector y, N_Vector fy, N_Vector r, N_Vector
   (void)delta;
   (void)lr;
   wc_integrator *integ = data;
-  wc_sweep_solve(integ->sweep, N_VGetArrayPointer(r), N_VGetArrayPointer(z));
   /*
    * The blocks were factored with the gamma of the last setup; CVODE asks for a new setup
-   * once gamma drifts by 30%. In between, the sweep as the whole linear solver does what
-   * CVODE does for its direct solvers under BDF: scale the solution by 2 / (1 + gamrat),
-   * which makes up for most of the drift. Refactoring at every change of gamma instead
-   * (no cell calls, about one sweep's cost) measured no fewer steps or Newton iterations
-   * over four weather series and cost ~6% more time (docs/solver.md). GMRES needs no
-   * scaling: a stale preconditioner costs it an occasional second iteration.
+   * only once gamma drifts by 30%. The sweep refactors at every change of gamma instead
+   * (no cell calls, about one sweep's cost): CVODE's usual remedy for direct solvers,
+   * scaling the solution by 2 / (1 + gamrat), multiplies the Newton correction by a
+   * number != 1, and that breaks the exact conservation of the budget totals at every
+   * iterate (wc_integrator.h). As GMRES's preconditioner it stays exact too, so GMRES
+   * converges in one iteration.
    */
-  double gamma_factored = wc_sweep_gamma(integ->sweep);
-  if (integ->options.linear_solver == WC_LINSOL_SWEEP && gamma != gamma_factored) {
-    double gamrat = gamma / gamma_factored;
-    N_VScale(2.0 / (1.0 + gamrat), z, z);
+  if (gamma != wc_sweep_gamma(integ->sweep)) {
+    int flag = settle(integ, factor_blocks(integ, gamma));
+    if (flag != 0) return flag;
   }
+  wc_sweep_solve(integ->sweep, N_VGetArrayPointer(r), N_VGetArrayPointer(z));
   return 0;
 }
 
@@ -226,7 +238,6 @@ static void cvode_counters(const wc_integrator *integ, wc_integrator_stats *s) {
   if (CVodeGetNumSteps(cv, &value) == CV_SUCCESS) s->steps = value;
   if (CVodeGetNumRhsEvals(cv, &value) == CV_SUCCESS) s->rhs_evals = value;
   if (CVodeGetNumLinRhsEvals(cv, &value) == CV_SUCCESS) s->rhs_evals_jtimes = value;
-  if (integ->have_quadrature && CVodeGetQuadNumRhsEvals(cv, &value) == CV_SUCCESS) s->quad_evals = value;
   if (CVodeGetNumNonlinSolvIters(cv, &value) == CV_SUCCESS) s->newton_iters = value;
   if (CVodeGetNumNonlinSolvConvFails(cv, &value) == CV_SUCCESS) s->newton_fails = value;
   if (CVodeGetNumErrTestFails(cv, &value) == CV_SUCCESS) s->error_test_fails = value;
@@ -242,7 +253,6 @@ static void add_counters(wc_integrator_stats *sum, const wc_integrator_stats *s)
   sum->steps += s->steps;
   sum->rhs_evals += s->rhs_evals;
   sum->rhs_evals_jtimes += s->rhs_evals_jtimes;
-  sum->quad_evals += s->quad_evals;
   sum->newton_iters += s->newton_iters;
   sum->newton_fails += s->newton_fails;
   sum->error_test_fails += s->error_test_fails;
@@ -268,11 +278,11 @@ void wc_integrator_stats_print(const wc_integrator_stats *s, FILE *file) {
   double newton = s->newton_iters > 0 ? (double)s->newton_iters : 1.0;
   double intervals = s->intervals > 0 ? (double)s->intervals : 1.0;
   fprintf(file,
-          "intervals %ld\nsteps %ld (%.2f per interval)\nrhs_evals %ld\nrhs_evals_jtimes %ld\nquad_evals %ld\n"
+          "intervals %ld\nsteps %ld (%.2f per interval)\nrhs_evals %ld\nrhs_evals_jtimes %ld\n"
           "newton_iters %ld (%.2f per step)\nnewton_fails %ld\nerror_test_fails %ld\n"
           "linear_iters %ld (%.3f per Newton iteration)\nlinear_fails %ld\nsetups %ld\njacobian_evals %ld\n"
           "prec_solves %ld\nretries %ld\ncell_calls %lld\nlast_step_s %.6g\n",
-          s->intervals, s->steps, (double)s->steps / intervals, s->rhs_evals, s->rhs_evals_jtimes, s->quad_evals,
+          s->intervals, s->steps, (double)s->steps / intervals, s->rhs_evals, s->rhs_evals_jtimes,
           s->newton_iters, s->steps > 0 ? (double)s->newton_iters / (double)s->steps : 0.0, s->newton_fails,
           s->error_test_fails, s->linear_iters, (double)s->linear_iters / newton, s->linear_fails, s->setups,
           s->jacobian_evals, s->prec_solves, s->retries, (long long)s->cell_calls, s->last_step_s);
@@ -320,12 +330,19 @@ static wc_status setup_cvode(wc_integrator *integ) {
 
   double *atol = N_VGetArrayPointer(integ->atol);
   for (size_t j = 0; j < integ->n_local; j++) atol[j] = ode->abs_tolerance[j % (size_t)ode->n_states];
-  WC_CVODE_CALL(CVodeSVtolerances(integ->cvode, o->relative_tolerance, integ->atol));
+  for (size_t j = 0; j < integ->n_flux_totals; j++)
+    atol[integ->n_local + j] = ode->flux_abs_tolerance ? ode->flux_abs_tolerance[j % (size_t)ode->n_fluxes] : 1.0;
+  for (size_t j = integ->n_local + integ->n_flux_totals; j < integ->n_total; j++) {
+    size_t k = (j - integ->n_local - integ->n_flux_totals) % (size_t)ode->n_transport;
+    atol[j] = ode->abs_tolerance[ode->transport_target[k]];
+  }
+  WC_CVODE_CALL(CVodeWFtolerances(integ->cvode, cv_error_weights));
   WC_CVODE_CALL(CVodeSetMaxOrd(integ->cvode, o->max_order));
   WC_CVODE_CALL(CVodeSetMaxNumSteps(integ->cvode, o->max_steps_per_interval));
   if (o->nonnegative) {
-    WC_CALL(create_state_vector(integ, (sunindextype)integ->n_local, &integ->constraints));
-    N_VConst(1.0, integ->constraints);
+    WC_CALL(create_state_vector(integ, (sunindextype)integ->n_total, &integ->constraints));
+    N_VConst(0.0, integ->constraints);
+    for (size_t j = 0; j < integ->n_local; j++) N_VGetArrayPointer(integ->constraints)[j] = 1.0;
     WC_CVODE_CALL(CVodeSetConstraints(integ->cvode, integ->constraints));
   }
 
@@ -345,26 +362,10 @@ static wc_status setup_cvode(wc_integrator *integ) {
   WC_CVODE_CALL(CVodeSetLSetupFrequency(integ->cvode, o->setup_max_age_steps));
   if (o->linear_solver != WC_LINSOL_GMRES) {
     WC_CALL(wc_sweep_create(ode, &integ->sweep));
+    WC_CALL(wc_sweep_set_accumulators(integ->sweep, true));
     WC_CVODE_CALL(CVodeSetPreconditioner(integ->cvode, cv_prec_setup, cv_prec_solve));
   }
 
-  if (integ->have_quadrature) {
-    /* On the state's communicator: with error control on (below), CVODES takes norms of
-     * the quadratures, and every rank must see the same ones. */
-    WC_CALL(wc_nvector_create(integ->comm, (sunindextype)integ->n_quad, integ->sunctx, &integ->yq));
-    WC_CVODE_CALL(CVodeQuadInit(integ->cvode, cv_quad, integ->yq));
-    /*
-     * The budget totals must not steer the step size, yet CVODES 6.4 needs quadrature
-     * error control on: without it, an order increase builds the new Nordsieck column of
-     * the quadratures from a stale vector (cvChooseEta saves acorQ into znQ[qmax] only
-     * when errconQ is set, cvIncreaseBDF uses it regardless). The budget then stops closing
-     * once BDF reaches order 4 (measured: 1e-8 relative drift per interval at rtol 1e-8,
-     * 1e-11 with this). So: error control on, with weights of 1e-300, which keeps the
-     * quadratures' contribution to every norm at zero.
-     */
-    WC_CVODE_CALL(CVodeSetQuadErrCon(integ->cvode, SUNTRUE));
-    WC_CVODE_CALL(CVodeQuadSStolerances(integ->cvode, 0.0, 1e300));
-  }
   return WC_OK;
 }
 
@@ -388,22 +389,22 @@ wc_status wc_integrator_create(const wc_graph_ode *ode, const wc_integrator_opti
     MPI_Comm_size(comm, &integ->size);
   }
   integ->n_local = (size_t)ode->n_cells * (size_t)ode->n_states;
-  integ->n_flux_quad = (size_t)(options->flux_region ? options->n_flux_regions : ode->n_cells) * (size_t)ode->n_fluxes;
+  integ->n_flux_totals = (size_t)ode->n_cells * (size_t)ode->n_fluxes;
 
   WC_CALL_GOTO(status, fail, wc_graph_rhs_create(ode, &integ->rhs));
-  WC_CALL_GOTO(status, fail, wc_graph_rhs_set_flux_regions(integ->rhs, options->flux_region, options->n_flux_regions));
-  integ->n_quad = integ->n_flux_quad + (size_t)wc_graph_rhs_outlet_count(integ->rhs) * (size_t)ode->n_transport;
-  long long local_quad = (long long)integ->n_quad, global_quad = local_quad;
-  if (integ->size > 1) MPI_Allreduce(&local_quad, &global_quad, 1, MPI_LONG_LONG, MPI_SUM, comm);
-  integ->have_quadrature = global_quad > 0;
+  integ->n_total = integ->n_local + integ->n_flux_totals +
+                   (size_t)wc_graph_rhs_outlet_count(integ->rhs) * (size_t)ode->n_transport;
+  double counts[2] = {(double)integ->n_local, (double)integ->n_total};
+  if (integ->size > 1) MPI_Allreduce(MPI_IN_PLACE, counts, 2, MPI_DOUBLE, MPI_SUM, comm);
+  integ->state_weight_scale =
+      options->linear_solver == WC_LINSOL_SWEEP && counts[0] > 0 ? sqrt(counts[1] / counts[0]) : 1.0;
 
   WC_CALL_GOTO(status, fail, wc_sun_context_create(comm, &integ->sunctx));
-  WC_CALL_GOTO(status, fail, create_state_vector(integ, (sunindextype)integ->n_local, &integ->y));
-  WC_CALL_GOTO(status, fail, create_state_vector(integ, (sunindextype)integ->n_local, &integ->atol));
+  WC_CALL_GOTO(status, fail, create_state_vector(integ, (sunindextype)integ->n_total, &integ->y));
+  WC_CALL_GOTO(status, fail, create_state_vector(integ, (sunindextype)integ->n_total, &integ->atol));
 
   integ->typical_size = calloc((size_t)ode->n_states, sizeof *integ->typical_size);
-  integ->quad_ydot = calloc(integ->n_local > 0 ? integ->n_local : 1, sizeof *integ->quad_ydot);
-  if (!integ->typical_size || !integ->quad_ydot) {
+  if (!integ->typical_size) {
     status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory for integrator work arrays");
     goto fail;
   }
@@ -422,8 +423,7 @@ void wc_integrator_destroy(wc_integrator **integrator) {
   wc_integrator *integ = *integrator;
   if (integ->cvode) CVodeFree(&integ->cvode);
   if (integ->ls) SUNLinSolFree(integ->ls);
-  N_Vector *vectors[] = {&integ->y, &integ->atol, &integ->constraints, &integ->error_work, &integ->weight_work,
-                         &integ->yq};
+  N_Vector *vectors[] = {&integ->y, &integ->atol, &integ->constraints, &integ->error_work, &integ->weight_work};
   for (size_t k = 0; k < sizeof vectors / sizeof *vectors; k++)
     if (*vectors[k]) {
       N_VDestroy(*vectors[k]);
@@ -433,22 +433,20 @@ void wc_integrator_destroy(wc_integrator **integrator) {
   wc_graph_rhs_destroy(&integ->rhs);
   wc_sun_context_destroy(&integ->sunctx);
   free(integ->typical_size);
-  free(integ->quad_ydot);
   free(integ);
   *integrator = NULL;
 }
 
 /* ---- state ------------------------------------------------------------------------------ */
 
-/* Restart CVODE at (t, current y) keeping the quadrature totals in yq; the counters of the
- * finished run move to `base` since ReInit zeroes CVODE's. */
+/* Restart CVODE at (t, current y), budget totals included; the counters of the finished
+ * run move to `base` since ReInit zeroes CVODE's. */
 static wc_status reinit(wc_integrator *integ, double t, double first_step) {
   wc_integrator_stats now;
   cvode_counters(integ, &now);
   add_counters(&integ->base, &now);
   if (now.last_step_s != 0.0) integ->base.last_step_s = now.last_step_s;
   WC_CVODE_CALL(CVodeReInit(integ->cvode, t, integ->y));
-  if (integ->have_quadrature) WC_CVODE_CALL(CVodeQuadReInit(integ->cvode, integ->yq));
   WC_CVODE_CALL(CVodeSetInitStep(integ->cvode, first_step));
   integ->t = t;
   integ->fresh = true;
@@ -474,7 +472,7 @@ wc_status wc_integrator_set_state(wc_integrator *integ, double t_s, const double
               integ->rank);
     WC_FAIL(WC_ERR_INPUT, "an initial state is not finite on rank %d", first);
   }
-  if (integ->yq) N_VConst(0.0, integ->yq);
+  for (size_t j = integ->n_local; j < integ->n_total; j++) yd[j] = 0.0;
   WC_CALL(reinit(integ, t_s, 0.0));
   return WC_OK;
 }
@@ -483,11 +481,12 @@ double wc_integrator_time(const wc_integrator *integ) { return integ->t; }
 const double *wc_integrator_state(const wc_integrator *integ) { return N_VGetArrayPointer(integ->y); }
 
 const double *wc_integrator_flux_totals(const wc_integrator *integ) {
-  return integ->yq && integ->n_flux_quad > 0 ? wc_nvector_data(integ->yq) : NULL;
+  return integ->n_flux_totals > 0 ? N_VGetArrayPointer(integ->y) + integ->n_local : NULL;
 }
 
 const double *wc_integrator_outlet_totals(const wc_integrator *integ) {
-  return integ->yq && integ->n_quad > integ->n_flux_quad ? wc_nvector_data(integ->yq) + integ->n_flux_quad : NULL;
+  size_t start = integ->n_local + integ->n_flux_totals;
+  return integ->n_total > start ? N_VGetArrayPointer(integ->y) + start : NULL;
 }
 
 int32_t wc_integrator_outlet_count(const wc_integrator *integ) { return wc_graph_rhs_outlet_count(integ->rhs); }
@@ -506,8 +505,6 @@ static bool retryable(int flag) {
   case CV_FIRST_RHSFUNC_ERR:
   case CV_LSETUP_FAIL:
   case CV_LSOLVE_FAIL:
-  case CV_REPTD_QRHSFUNC_ERR:
-  case CV_FIRST_QRHSFUNC_ERR:
   case CV_NLS_FAIL: return true;
   default: return false;
   }
@@ -612,17 +609,13 @@ wc_status wc_integrator_advance(wc_integrator *integ, double t_stop) {
     WC_CVODE_CALL(CVodeSetStopTime(integ->cvode, t_stop));
     double t_reached = integ->t;
     int flag = CVode(integ->cvode, t_stop, integ->y, &t_reached, CV_NORMAL);
-    if (integ->have_quadrature) {
-      double t_quad = t_reached;
-      if (CVodeGetQuad(integ->cvode, &t_quad, integ->yq) < 0) N_VConst(NAN, integ->yq);
-    }
     if (flag >= 0) {
       integ->t = t_stop; /* CVODE returns tstop exactly (CV_TSTOP_RETURN) */
       integ->fresh = false;
       if (retries > 0) WC_CVODE_CALL(CVodeSetInitStep(integ->cvode, 0.0));
       return WC_OK;
     }
-    /* On failure CVODE leaves y and the quadratures at its last successful step. */
+    /* On failure CVODE leaves y (budget totals included) at its last successful step. */
     integ->t = t_reached;
     if (agree_flag(integ, integ->callback_status != WC_OK ? -1 : 0) < 0) {
       wc_status status = share_callback_error(integ);
@@ -630,7 +623,7 @@ wc_status wc_integrator_advance(wc_integrator *integ, double t_stop) {
       return status;
     }
     locate_failure(integ, flag, t_reached);
-    bool numeric = integ->numeric_events > 0 && (flag == CV_RHSFUNC_FAIL || flag == CV_QRHSFUNC_FAIL ||
+    bool numeric = integ->numeric_events > 0 && (flag == CV_RHSFUNC_FAIL ||
                                                  flag == CV_LSETUP_FAIL || flag == CV_LSOLVE_FAIL);
     if (!(retryable(flag) || numeric) || retries >= integ->options.max_retries)
       return failure_error(integ, t_stop, retries);

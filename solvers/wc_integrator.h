@@ -12,10 +12,19 @@
  * step straddles a jump, and then continues from the same BDF history (a restart at each
  * boundary is an option; docs/solver.md has the measurements).
  *
- * Budgets: the cells' flux rates and what leaves the local graph at each outlet are
- * integrated as CVODES quadratures (with zero weight in the error control: they never
- * steer the step), and read as totals since the last wc_integrator_set_state. They close
- * with the states to the Newton tolerance.
+ * Budgets: every cell's flux totals (its `flux` rates integrated) and what left through
+ * each outlet are extra states of the system, after the cells' states in the vector:
+ *   [n_cells][n_states] | [n_cells][n_fluxes] | [n_outlets][n_transport].
+ * Why states and not quadratures: for each cell i, storage_i + its loss and outflow
+ * totals - its upstream cells' outflow totals - its input totals is a linear invariant
+ * c_i of the system (c_i . f = 0). The sweep solves the Newton systems with block
+ * Jacobians that keep it (c_i . J = 0 column by column, since the totals' rows come from
+ * the same finite differences as the states'), so c_i . M = c_i and every Newton
+ * iterate, converged or not, keeps every cell's books to rounding error. Quadratures are
+ * integrated from the converged states, whose Newton residual is not zero: they drifted
+ * 1e-8..1e-5 of throughput per run. The totals get zero error weight and never steer the
+ * step (with GMRES they are weighted like quadratures; its closure is then that of the
+ * linear tolerance).
  *
  * Failures: a non-finite derivative is a recoverable RHS failure (CVODE cuts the step). If
  * CVODE still fails, the integrator restarts at the last good state with a smaller first
@@ -52,12 +61,6 @@ typedef struct wc_integrator_options {
                                      0: CVODE's default, 51 */
   long setup_max_age_steps;       /* steps before CVODE asks for a setup at all (msbp);
                                      0: CVODE's default, 20 */
-  const int32_t *flux_region;     /* [n_cells] budget region of each cell (borrowed), or NULL:
-                                     budget totals per cell (default). Per region, the
-                                     quadratures shrink from n_cells to n_regions rows
-                                     (per-cell totals of 4 fluxes measured 1.25x the time;
-                                     docs/solver.md) */
-  int32_t n_flux_regions;
   bool nonnegative;               /* CVODE constraints y >= 0 on every state; default off */
   bool restart_each_interval;     /* CVodeReInit at every advance; default off. Measured:
                                      ~10% fewer steps with daily rain jumps, 3.4x the time
@@ -75,7 +78,6 @@ typedef struct wc_integrator_stats {
   long steps;              /* BDF steps */
   long rhs_evals;          /* f(t, y) evaluations by CVODE for the Newton iteration */
   long rhs_evals_jtimes;   /* f evaluations for difference-quotient J*v (GMRES) */
-  long quad_evals;         /* quadrature rate evaluations (one f pass each) */
   long newton_iters;
   long newton_fails;       /* nonlinear convergence failures */
   long error_test_fails;
@@ -86,7 +88,7 @@ typedef struct wc_integrator_stats {
   long jacobian_evals;     /* block Jacobian evaluations (FD or analytic) */
   long prec_solves;        /* sweeps */
   long retries;            /* restarts after a failure */
-  int64_t cell_calls;      /* every call of the cell function (f passes, FD, quadratures) */
+  int64_t cell_calls;      /* every call of the cell function (f passes, FD) */
   double last_step_s;      /* last step size taken */
 } wc_integrator_stats;
 
@@ -126,9 +128,8 @@ double wc_integrator_time(const wc_integrator *integrator);
 const double *wc_integrator_state(const wc_integrator *integrator);
 
 /* Budget totals since set_state at the current time: [n_cells][n_fluxes] integrals of the
- * cells' flux rates ([n_flux_regions][n_fluxes] with options.flux_region; this rank's
- * cells only), and [n_outlets][n_transport] amounts that left through each outlet
- * (outlets as wc_integrator_outlets). NULL when there are none. */
+ * cells' flux rates (this rank's cells), and [n_outlets][n_transport] amounts that left
+ * through each outlet (outlets as wc_integrator_outlets). NULL when there are none. */
 const double *wc_integrator_flux_totals(const wc_integrator *integrator);
 const double *wc_integrator_outlet_totals(const wc_integrator *integrator);
 int32_t wc_integrator_outlet_count(const wc_integrator *integrator);

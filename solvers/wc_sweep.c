@@ -24,7 +24,11 @@ struct wc_sweep {
   double *grad;     /* [n][nt][ns] */
   double *inverse;  /* [n][ns][ns] of I - gamma J */
   double *acc;      /* [n][nt] sum of G_u x_u over upstream u (solve), inflow (evaluate) */
-  double *work;     /* scratch for evaluate: 3 * (ns + nt) + ns */
+  double *work;     /* scratch for evaluate: 3 * (ns + nt) + ns + 2 * nf */
+  double *flux_grad; /* [n][nf][ns] d flux / d y, when accumulating */
+  int32_t *outlets;  /* [n_outlets] ascending, when accumulating */
+  int32_t n_outlets;
+  bool accumulate;
   double gamma;
   int32_t failed_node;
   int64_t cell_calls;
@@ -54,7 +58,7 @@ wc_status wc_sweep_create(const wc_graph_ode *ode, wc_sweep **out) {
   ALLOC(sweep->grad, n * nt * ns, "sweep outflow gradients");
   ALLOC(sweep->inverse, n * ns * ns, "sweep block inverses");
   ALLOC(sweep->acc, n * nt, "sweep accumulators");
-  ALLOC(sweep->work, 3 * (ns + nt) + ns + 1, "sweep scratch");
+  ALLOC(sweep->work, 3 * (ns + nt) + ns + 2 * (size_t)ode->n_fluxes + 1, "sweep scratch");
 #undef ALLOC
   *out = sweep;
   return WC_OK;
@@ -70,8 +74,30 @@ void wc_sweep_destroy(wc_sweep **sweep) {
   free((*sweep)->inverse);
   free((*sweep)->acc);
   free((*sweep)->work);
+  free((*sweep)->flux_grad);
+  free((*sweep)->outlets);
   free(*sweep);
   *sweep = NULL;
+}
+
+wc_status wc_sweep_set_accumulators(wc_sweep *sweep, bool on) {
+  const wc_graph_ode *ode = sweep->ode;
+  free(sweep->flux_grad);
+  free(sweep->outlets);
+  sweep->flux_grad = NULL;
+  sweep->outlets = NULL;
+  sweep->n_outlets = 0;
+  sweep->accumulate = on;
+  if (!on) return WC_OK;
+  size_t n = (size_t)(ode->n_cells > 0 ? ode->n_cells : 0);
+  int32_t n_outlets = 0;
+  for (size_t i = 0; i < n; i++) n_outlets += ode->downstream[i] < 0;
+  WC_MALLOC(sweep->flux_grad, n * (size_t)ode->n_fluxes * (size_t)ode->n_states + 1, "sweep flux gradients");
+  memset(sweep->flux_grad, 0, (n * (size_t)ode->n_fluxes * (size_t)ode->n_states + 1) * sizeof *sweep->flux_grad);
+  WC_MALLOC(sweep->outlets, (size_t)n_outlets + 1, "sweep outlet list");
+  for (size_t i = 0; i < n; i++)
+    if (ode->downstream[i] < 0) sweep->outlets[sweep->n_outlets++] = (int32_t)i;
+  return WC_OK;
 }
 
 double *wc_sweep_jacobian_blocks(wc_sweep *sweep) { return sweep->jac; }
@@ -86,9 +112,10 @@ wc_status wc_sweep_evaluate(wc_sweep *sweep, double t, const double *y, const do
                             const double *typical_size) {
   const wc_graph_ode *ode = sweep->ode;
   const int32_t n = ode->n_cells;
-  const int ns = ode->n_states, nt = ode->n_transport;
+  const int ns = ode->n_states, nt = ode->n_transport, nf = sweep->accumulate ? ode->n_fluxes : 0;
   double *inflow = sweep->acc;
   double *f0 = sweep->work, *out0 = f0 + ns, *f1 = out0 + nt, *out1 = f1 + ns, *yp = out1 + nt;
+  double *flux0 = nf ? yp + ns : NULL, *flux1 = nf ? flux0 + nf : NULL;
   const double sqrt_eps = sqrt(DBL_EPSILON);
   if (nt > 0) {
     if (extra_inflow)
@@ -101,22 +128,27 @@ wc_status wc_sweep_evaluate(wc_sweep *sweep, double t, const double *y, const do
     const double *in = inflow + (size_t)i * (size_t)nt;
     double *jac = sweep->jac + (size_t)i * (size_t)(ns * ns);
     double *grad = sweep->grad + (size_t)i * (size_t)(nt * ns);
+    double *fgrad = nf ? sweep->flux_grad + (size_t)i * (size_t)(nf * ns) : NULL;
     /* The base call gives the outflow that becomes the downstream cell's inflow. */
-    WC_CALL(ode->cell_rhs(ode->context, t, i, yi, in, f0, out0, NULL));
+    WC_CALL(ode->cell_rhs(ode->context, t, i, yi, in, f0, out0, flux0));
     sweep->cell_calls++;
-    if (ode->cell_jacobian) {
+    if (ode->cell_jacobian && !nf) {
       WC_CALL(ode->cell_jacobian(ode->context, t, i, yi, in, jac, grad));
     } else {
+      /* Finite differences; with accumulators also when an analytic callback exists, since
+       * it has no flux gradients: both then come from the same calls, which keeps the
+       * totals' rows consistent with the states' (budgets close exactly). */
       memcpy(yp, yi, (size_t)ns * sizeof *yp);
       for (int c = 0; c < ns; c++) {
         double h = sqrt_eps * fmax(fabs(yi[c]), typical_size[c]);
         yp[c] = yi[c] + h;
         h = yp[c] - yi[c]; /* the increment actually represented */
-        WC_CALL(ode->cell_rhs(ode->context, t, i, yp, in, f1, out1, NULL));
+        WC_CALL(ode->cell_rhs(ode->context, t, i, yp, in, f1, out1, flux1));
         sweep->cell_calls++;
         double inv_h = 1.0 / h;
         for (int r = 0; r < ns; r++) jac[r * ns + c] = (f1[r] - f0[r]) * inv_h;
         for (int k = 0; k < nt; k++) grad[k * ns + c] = (out1[k] - out0[k]) * inv_h;
+        for (int f = 0; f < nf; f++) fgrad[f * ns + c] = (flux1[f] - flux0[f]) * inv_h;
         yp[c] = yi[c];
       }
     }
@@ -331,6 +363,35 @@ static WC_ALWAYS_INLINE void solve_kernel(const int ns, const int nt, int32_t n,
   }
 }
 
+/* The budget totals' rows: x_total = b_total + gamma * (d rate / d y) x_cell. */
+static void solve_totals(const wc_sweep *sweep, const double *b, double *x) {
+  const wc_graph_ode *ode = sweep->ode;
+  const size_t n = (size_t)(ode->n_cells > 0 ? ode->n_cells : 0);
+  const int ns = ode->n_states, nt = ode->n_transport, nf = ode->n_fluxes;
+  const double g = sweep->gamma;
+  size_t base = n * (size_t)ns;
+  for (size_t i = 0; i < n && nf > 0; i++) {
+    const double *xi = x + i * (size_t)ns, *B = sweep->flux_grad + i * (size_t)(nf * ns);
+    for (int f = 0; f < nf; f++) {
+      double s = 0.0;
+      for (int c = 0; c < ns; c++) s += B[f * ns + c] * xi[c];
+      size_t j = base + i * (size_t)nf + (size_t)f;
+      x[j] = b[j] + g * s;
+    }
+  }
+  base += n * (size_t)nf;
+  for (int32_t o = 0; o < sweep->n_outlets; o++) {
+    size_t i = (size_t)sweep->outlets[o];
+    const double *xi = x + i * (size_t)ns, *G = sweep->grad + i * (size_t)(nt * ns);
+    for (int k = 0; k < nt; k++) {
+      double s = 0.0;
+      for (int c = 0; c < ns; c++) s += G[k * ns + c] * xi[c];
+      size_t j = base + (size_t)o * (size_t)nt + (size_t)k;
+      x[j] = b[j] + g * s;
+    }
+  }
+}
+
 void wc_sweep_solve(wc_sweep *sweep, const double *b, double *x) {
   const wc_graph_ode *ode = sweep->ode;
   const int32_t n = ode->n_cells;
@@ -347,4 +408,5 @@ void wc_sweep_solve(wc_sweep *sweep, const double *b, double *x) {
   case 6: solve_kernel(6, nt, n, down, target, sweep->inverse, sweep->grad, g, sweep->acc, b, x); break;
   default: solve_kernel(ode->n_states, nt, n, down, target, sweep->inverse, sweep->grad, g, sweep->acc, b, x); break;
   }
+  if (sweep->accumulate) solve_totals(sweep, b, x);
 }

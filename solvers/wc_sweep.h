@@ -21,6 +21,7 @@
 #ifndef WC_SWEEP_H
 #define WC_SWEEP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "wc_graph_ode.h"
@@ -31,6 +32,17 @@ typedef struct wc_sweep wc_sweep;
 /* Storage for the blocks of `ode` (borrowed; must outlive the sweep). */
 WC_NODISCARD wc_status wc_sweep_create(const wc_graph_ode *ode, wc_sweep **sweep);
 void wc_sweep_destroy(wc_sweep **sweep);
+
+/*
+ * Budget accumulators (off by default). When on, the vectors of wc_sweep_solve are
+ *   [n_cells][n_states] states | [n_cells][n_fluxes] flux totals | [n_outlets][n_transport]
+ * with outlets in ascending node order: the layout of wc_integrator. The totals' rows of
+ * M are [-gamma * B_i, I] with B_i = d flux_i / d y_i (and G_o for an outlet o), so they
+ * are solved after the states: x_total = b_total + gamma * B_i x_i. wc_sweep_evaluate
+ * then also gets B by finite differences (with the same cell calls as J). Call before
+ * wc_sweep_evaluate.
+ */
+WC_NODISCARD wc_status wc_sweep_set_accumulators(wc_sweep *sweep, bool on);
 
 /* The J and G arrays, writable (a caller may fill them itself, e.g. a test). */
 double *wc_sweep_jacobian_blocks(wc_sweep *sweep);

@@ -17,13 +17,12 @@
  *
  * Usage: wc_bench_solver [--cells N[,N...]] [--days D] [--solver sweep,gmres_sweep,gmres]
  *        [--vector own,sundials] [--repeat R] [--rtol r] [--jac-age n] [--setup-age n]
- *        [--order q] [--regions R] [--seed s] [--intervals-per-day k] [--restart] [--nonneg]
+ *        [--order q] [--seed s] [--intervals-per-day k] [--restart] [--nonneg]
  *        [--no-budgets] [--stats]
- * --regions R sums the budget fluxes over R column stripes (like jurisdictions) instead of
- * keeping them per cell; --intervals-per-day k calls advance k times a day (stop times
+ * --intervals-per-day k calls advance k times a day (stop times
  * without a forcing change, to measure what restarts cost where nothing jumps).
  * Prints one table row per (cells, vector, solver): cell-days per second on this core,
- * CVODE steps, f passes (Newton, J*v and quadrature passes over all cells), linear
+ * CVODE steps, f passes (Newton and J*v passes over all cells), linear
  * iterations per Newton iteration, ns per unknown per step, the share of the time spent in
  * the cell function (its calls times its cost measured alone), the integrator's memory per
  * cell (heap growth from creation to the end of the run; the process's VmHWM is printed at
@@ -200,7 +199,6 @@ typedef struct run_config {
   double rtol;
   long jac_age, setup_age;
   int order;
-  int regions; /* budget regions (column stripes, like jurisdictions); 0: per cell */
   int intervals_per_day; /* advance calls per day (the forcing still changes daily) */
   bool restart, nonneg, budgets, print_stats;
 } run_config;
@@ -245,16 +243,8 @@ static run_result run_once(const basin *b, const run_config *cfg, const double *
                       .abs_tolerance = toy_atol,
                       .cell_rhs = toy_rhs,
                       .context = &model};
-  int32_t *region = NULL;
-  if (cfg->regions > 0) {
-    region = malloc((size_t)n * sizeof *region);
-    if (!region) return res;
-    for (int32_t i = 0; i < n; i++) region[i] = (int32_t)((int64_t)g->col[i] * cfg->regions / g->grid.cols);
-  }
   wc_integrator_options options;
   wc_integrator_options_default(&options);
-  options.flux_region = region;
-  options.n_flux_regions = cfg->regions;
   options.linear_solver = cfg->solver;
   options.sundials_vector = cfg->sundials_vector;
   options.relative_tolerance = cfg->rtol;
@@ -304,7 +294,7 @@ static run_result run_once(const basin *b, const run_config *cfg, const double *
         water += y[i * NS + S] + y[i * NS + G] + y[i * NS + V];
         nitrogen += y[i * NS + M];
       }
-      for (int32_t r = 0; r < (cfg->regions > 0 ? cfg->regions : n); r++) {
+      for (int32_t r = 0; r < n; r++) {
         rain_in += f[r * NF + F_RAIN];
         et += f[r * NF + F_ET];
         n_in += f[r * NF + F_N_IN];
@@ -332,7 +322,6 @@ static run_result run_once(const basin *b, const run_config *cfg, const double *
   }
   wc_integrator_destroy(&integ);
   free(y0);
-  free(region);
   return res;
 }
 
@@ -358,7 +347,7 @@ static void usage(void) {
   fprintf(stderr,
           "usage: wc_bench_solver [--cells N[,N...]] [--days D] [--solver sweep,gmres_sweep,gmres]\n"
           "       [--vector own,sundials] [--repeat R] [--rtol r] [--jac-age n] [--setup-age n]\n"
-          "       [--order q] [--regions R] [--seed s] [--intervals-per-day k]\n"
+          "       [--order q] [--seed s] [--intervals-per-day k]\n"
           "       [--restart] [--nonneg] [--no-budgets] [--stats]\n");
 }
 
@@ -390,7 +379,6 @@ int main(int argc, char **argv) {
     else if (strcmp(arg, "--jac-age") == 0 && next) cfg.jac_age = atol(argv[++a]);
     else if (strcmp(arg, "--setup-age") == 0 && next) cfg.setup_age = atol(argv[++a]);
     else if (strcmp(arg, "--order") == 0 && next) cfg.order = atoi(argv[++a]);
-    else if (strcmp(arg, "--regions") == 0 && next) cfg.regions = atoi(argv[++a]);
     else if (strcmp(arg, "--seed") == 0 && next) seed = strtoull(argv[++a], NULL, 10);
     else if (strcmp(arg, "--intervals-per-day") == 0 && next) cfg.intervals_per_day = atoi(argv[++a]);
     else if (strcmp(arg, "--restart") == 0) cfg.restart = true;
@@ -416,7 +404,7 @@ int main(int argc, char **argv) {
   printf("# wc_bench_solver: %d days (%d interval(s) a day), rtol %g, BDF order <= %d, jac-age %ld, setup-age %ld, "
          "budgets %s%s%s\n",
          cfg.days, cfg.intervals_per_day, cfg.rtol, cfg.order, cfg.jac_age, cfg.setup_age,
-         !cfg.budgets ? "off" : cfg.regions > 0 ? "per region" : "per cell", cfg.restart ? ", restart each day" : "",
+         !cfg.budgets ? "off" : "per cell", cfg.restart ? ", restart each day" : "",
          cfg.nonneg ? ", y >= 0 constraints" : "");
   printf("%9s %-8s %-11s %9s %11s %7s %8s %8s %9s %6s %7s %5s %10s %10s\n", "cells", "vector", "solver", "seconds",
          "cell-day/s", "steps", "f_passes", "lin/newt", "ns/unk/st", "cell%", "B/cell", "retry", "water_clos",
@@ -451,7 +439,7 @@ int main(int argc, char **argv) {
         if (!best.ok) continue;
         const wc_integrator_stats *st = &best.stats;
         double n = (double)b.graph->n;
-        long f_passes = st->rhs_evals + st->rhs_evals_jtimes + st->quad_evals;
+        long f_passes = st->rhs_evals + st->rhs_evals_jtimes;
         double cell_share = 100.0 * (double)st->cell_calls * best.cell_fn_ns * 1e-9 / best.seconds;
         printf("%9.0f %-8s %-11s %9.3f %11.4g %7ld %8ld %8.3f %9.2f %6.1f %7.0f %5ld %10.2e %10.2e\n", n,
                vector_names[v], solver_names[s], best.seconds, n * cfg.days / best.seconds, st->steps, f_passes,

@@ -34,8 +34,9 @@
  *   ydot[n_states]      out: d y / d t, per second
  *   outflow[n_transport] out: what leaves to the downstream cell (or the outlet), >= 0
  *   flux[n_fluxes]      out: rates of the budget accumulators (precipitation, ET, ...),
- *                       integrated by the solver as quadratures; may be NULL when the
- *                       solver does not need them (Jacobian evaluations)
+ *                       integrated by the solver as extra states of the cell (so that
+ *                       budgets close exactly, see solvers/wc_integrator.h); may be NULL
+ *                       when the solver does not need them
  * Must be a pure function of its arguments and the forcing of the current interval, and
  * must keep stores non-negative by construction (no outflow from an empty store).
  */
@@ -61,6 +62,8 @@ typedef struct wc_graph_ode {
   const int *transport_target;  /* [n_transport]: state of the downstream cell receiving it */
   const char *const *state_names; /* [n_states], e.g. "snow_mm"; for messages and output */
   const double *abs_tolerance;  /* [n_states]: absolute tolerance of each state kind */
+  const double *flux_abs_tolerance; /* [n_fluxes]: absolute tolerance of each flux total (its
+                                       units: the state it drains or feeds); NULL: 1 */
 
   wc_cell_rhs_fn cell_rhs;
   wc_cell_jacobian_fn cell_jacobian; /* may be NULL */

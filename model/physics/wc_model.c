@@ -167,11 +167,22 @@ static wc_status fill_cells(wc_model *model) {
   return WC_OK;
 }
 
+/* Units of a budget flux total: mm of water, or kg/ha of N. */
+static bool flux_is_water(int flux) {
+  switch (flux) {
+  case WC_FLUX_WATER_IN:
+  case WC_FLUX_WATER_ET:
+  case WC_FLUX_WATER_OUT: return true;
+  default: return false;
+  }
+}
+
 static void fill_ode(wc_model *model, const wc_scenario *scenario) {
   const wc_drainage_graph *graph = model->basin->graph;
   double water_mm = scenario ? scenario->solver.water_tolerance_m * 1e3 : 1e-3;
   double nitrogen = scenario ? scenario->solver.nitrogen_tolerance_kg_per_ha : 1e-7;
   for (int s = 0; s < WC_STATE_COUNT; ++s) model->abs_tolerance[s] = s < WC_STATE_NO3 ? water_mm : nitrogen;
+  for (int f = 0; f < WC_FLUX_COUNT; ++f) model->flux_abs_tolerance[f] = flux_is_water(f) ? water_mm : nitrogen;
   model->ode = (wc_graph_ode){
       .n_cells = model->n,
       .downstream = graph->downstream,
@@ -183,6 +194,7 @@ static void fill_ode(wc_model *model, const wc_scenario *scenario) {
       .transport_target = transport_target,
       .state_names = state_names,
       .abs_tolerance = model->abs_tolerance,
+      .flux_abs_tolerance = model->flux_abs_tolerance,
       .cell_rhs = wc_model_cell_rhs,
       .cell_jacobian = NULL,
       .context = model,

@@ -65,6 +65,7 @@ struct wc_model {
       denitrification_per_s, groundwater_n_decay_per_s, reservoir_retention_per_s;
   wc_graph_ode ode;
   double abs_tolerance[WC_STATE_COUNT];
+  double flux_abs_tolerance[WC_FLUX_COUNT];
 };
 
 /* The cell function (wc_cell_rhs_fn) of the model. */
