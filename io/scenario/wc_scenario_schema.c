@@ -306,8 +306,10 @@ static const wc_field solver_fields[] = {
              "CVODE relative tolerance."),
     POSITIVE(wc_scenario_solver, water_tolerance_m, "water_tolerance", WC_DIM_LENGTH, 1, "1e-6 m",
              "Absolute tolerance of water stores, as depth over the cell."),
-    POSITIVE(wc_scenario_solver, nitrogen_tolerance_kg_per_ha, "nitrogen_tolerance", WC_DIM_NONE, 1, "1e-7",
-             "Absolute tolerance of nitrogen stores, kg N/ha (tighter than water)."),
+    POSITIVE(wc_scenario_solver, nitrogen_tolerance_kg_per_ha, "nitrogen_tolerance", WC_DIM_NONE, 1, "1e-5",
+             "Absolute tolerance of nitrogen stores, kg N/ha: tighter than water's at river concentrations "
+             "(1e-3 mm of water at 10 mg/L carries 1e-4 kg/ha). 1e-7 took 1.4x the steps for "
+             "section TN loads within 3e-4 (docs/solver.md)."),
     ENUM(wc_scenario_solver, linear_solver, "linear_solver", linear_solver_names, "sweep",
          "`sweep`: downstream sweep as the linear solver; `gmres_sweep`: GMRES preconditioned by it; `gmres`: "
          "unpreconditioned GMRES (for comparison)."),

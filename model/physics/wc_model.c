@@ -180,7 +180,7 @@ static bool flux_is_water(int flux) {
 static void fill_ode(wc_model *model, const wc_scenario *scenario) {
   const wc_drainage_graph *graph = model->basin->graph;
   double water_mm = scenario ? scenario->solver.water_tolerance_m * 1e3 : 1e-3;
-  double nitrogen = scenario ? scenario->solver.nitrogen_tolerance_kg_per_ha : 1e-7;
+  double nitrogen = scenario ? scenario->solver.nitrogen_tolerance_kg_per_ha : 1e-5;
   for (int s = 0; s < WC_STATE_COUNT; ++s) model->abs_tolerance[s] = s < WC_STATE_NO3 ? water_mm : nitrogen;
   for (int f = 0; f < WC_FLUX_COUNT; ++f) model->flux_abs_tolerance[f] = flux_is_water(f) ? water_mm : nitrogen;
   model->ode = (wc_graph_ode){

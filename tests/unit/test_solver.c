@@ -600,9 +600,10 @@ static void test_linear_solvers_agree(void) {
     CU_ASSERT_TRUE(stats.steps > DAYS);
     if (options.linear_solver == WC_LINSOL_SWEEP) CU_ASSERT_EQUAL(stats.linear_iters, stats.prec_solves);
     if (options.linear_solver == WC_LINSOL_GMRES_SWEEP) {
-      /* An exact preconditioner: GMRES converges in its first iteration. */
+      /* The sweep is exact for the Jacobian it was built from, which CVODE lets age while
+       * GMRES's J*v is current: about one iteration per solve, rarely a failure. */
       CU_ASSERT_TRUE(stats.linear_iters <= stats.prec_solves);
-      CU_ASSERT_EQUAL(stats.linear_fails, 0);
+      CU_ASSERT_TRUE(stats.linear_fails * 100 <= stats.newton_iters);
     }
     /* The budget totals are states that every Newton iterate keeps consistent with the
      * storages (wc_integrator.h): closure to rounding with the sweep, exact or as
