@@ -13,6 +13,7 @@
 
 struct wc_partition {
   wc_partition_method method;
+  wc_partition_order order;
   int32_t n, n_ranks;
   double imbalance_bound;
   int contiguous;
@@ -29,7 +30,8 @@ struct wc_partition {
 };
 
 wc_partition_options wc_partition_options_default(void) {
-  wc_partition_options options = {.method = WC_PARTITION_CONTIGUOUS, .imbalance = 0.05, .cell_weight = NULL};
+  wc_partition_options options = {
+      .method = WC_PARTITION_CONTIGUOUS, .order = WC_PARTITION_ORDER_GIVEN, .imbalance = 0.05, .cell_weight = NULL};
   return options;
 }
 
@@ -52,6 +54,25 @@ wc_status wc_partition_method_parse(const char *name, wc_partition_method *metho
     return WC_OK;
   }
   WC_FAIL(WC_ERR_USAGE, "unknown partition method '%s'; choose contiguous or metis", name);
+}
+
+const char *wc_partition_order_name(wc_partition_order order) {
+  switch (order) {
+    case WC_PARTITION_ORDER_GIVEN: return "given";
+    case WC_PARTITION_ORDER_LARGEST_LAST: return "largest-last";
+    case WC_PARTITION_ORDER_LARGEST_FIRST: return "largest-first";
+  }
+  return "unknown";
+}
+
+wc_status wc_partition_order_parse(const char *name, wc_partition_order *order) {
+  WC_CHECK(name != NULL && order != NULL, WC_ERR_INTERNAL, "wc_partition_order_parse: NULL argument");
+  for (int k = WC_PARTITION_ORDER_GIVEN; k <= WC_PARTITION_ORDER_LARGEST_FIRST; k++)
+    if (strcmp(name, wc_partition_order_name((wc_partition_order)k)) == 0) {
+      *order = (wc_partition_order)k;
+      return WC_OK;
+    }
+  WC_FAIL(WC_ERR_USAGE, "unknown partition order '%s'; choose given, largest-last or largest-first", name);
 }
 
 int wc_partition_method_available(wc_partition_method method) {
@@ -92,6 +113,8 @@ static wc_status check_input(int32_t n, const int32_t *downstream, int32_t n_ran
            "partition: method '%s' is not available in this build (configure with -DWCSIM_WITH_METIS=ON and "
            "libmetis-dev installed), or use 'contiguous'",
            wc_partition_method_name(options->method));
+  WC_CHECK(options->order >= WC_PARTITION_ORDER_GIVEN && options->order <= WC_PARTITION_ORDER_LARGEST_FIRST,
+           WC_ERR_INPUT, "partition: unknown order %d", (int)options->order);
   WC_CHECK(options->imbalance >= 0 && !isnan(options->imbalance), WC_ERR_INPUT,
            "partition: imbalance %g must be >= 0 (e.g. 0.05 for 5%%)", options->imbalance);
   for (int32_t i = 0; i < n; i++) {
@@ -331,6 +354,121 @@ done:
   return status;
 }
 
+/* ---- re-ordering: another DFS post-order of the same forest ------------------------------- */
+
+typedef struct child_key {
+  int32_t parent, size, child;
+} child_key;
+
+static int child_key_largest_first(const void *a, const void *b) {
+  const child_key *x = a, *y = b;
+  if (x->parent != y->parent) return (x->parent > y->parent) - (x->parent < y->parent);
+  if (x->size != y->size) return (x->size < y->size) - (x->size > y->size);
+  return (x->child > y->child) - (x->child < y->child);
+}
+
+static int child_key_largest_last(const void *a, const void *b) {
+  const child_key *x = a, *y = b;
+  if (x->parent != y->parent) return (x->parent > y->parent) - (x->parent < y->parent);
+  if (x->size != y->size) return (x->size > y->size) - (x->size < y->size);
+  return (x->child > y->child) - (x->child < y->child);
+}
+
+/* perm[k] = the cell at position k of a DFS post-order from each outlet (outlets in index
+ * order) visiting each cell's upstream sub-trees by size: largest first or last, ties in
+ * index order. Any post-order is topological, so the contiguous DP applies unchanged. */
+static wc_status subtree_order(int32_t n, const int32_t *downstream, wc_partition_order order, int32_t *perm) {
+  int32_t *size = NULL, *start = NULL, *children = NULL, *stack = NULL, *next = NULL;
+  child_key *keys = NULL;
+  wc_status status = WC_OK;
+  size = malloc((size_t)n * sizeof *size);
+  start = calloc((size_t)n + 1, sizeof *start);
+  children = malloc((size_t)n * sizeof *children);
+  stack = malloc((size_t)n * sizeof *stack);
+  next = malloc((size_t)n * sizeof *next);
+  keys = malloc((size_t)n * sizeof *keys);
+  if (!size || !start || !children || !stack || !next || !keys) {
+    status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory re-ordering %d cells", n);
+    goto done;
+  }
+  for (int32_t i = 0; i < n; i++) size[i] = 1;
+  for (int32_t i = 0; i < n; i++)
+    if (downstream[i] >= 0) size[downstream[i]] += size[i];
+  int32_t m = 0;
+  for (int32_t i = 0; i < n; i++)
+    if (downstream[i] >= 0) {
+      keys[m++] = (child_key){downstream[i], size[i], i};
+      start[downstream[i] + 1]++;
+    }
+  qsort(keys, (size_t)m, sizeof *keys,
+        order == WC_PARTITION_ORDER_LARGEST_FIRST ? child_key_largest_first : child_key_largest_last);
+  for (int32_t i = 0; i < n; i++) start[i + 1] += start[i];
+  for (int32_t k = 0; k < m; k++) children[k] = keys[k].child; /* grouped by parent, in start[] order */
+  int32_t count = 0;
+  for (int32_t root = 0; root < n; root++) {
+    if (downstream[root] >= 0) continue;
+    int32_t top = 0;
+    stack[0] = root;
+    next[root] = start[root];
+    while (top >= 0) {
+      int32_t v = stack[top];
+      if (next[v] < start[v + 1]) {
+        int32_t c = children[next[v]++];
+        stack[++top] = c;
+        next[c] = start[c];
+      } else {
+        perm[count++] = v;
+        top--;
+      }
+    }
+  }
+  if (count != n)
+    status = wc_error_set(WC_ERR_INTERNAL, __FILE__, __LINE__, "partition: re-ordering reached %d of %d cells", count, n);
+done:
+  free(size);
+  free(start);
+  free(children);
+  free(stack);
+  free(next);
+  free(keys);
+  return status;
+}
+
+/* The contiguous method on another post-order: permute, split, map the owners back. */
+static wc_status partition_contiguous_reordered(int32_t n, const int32_t *downstream, int32_t n_ranks,
+                                                const wc_partition_options *options, int32_t *owner) {
+  if (n == 0 || n_ranks == 1) return partition_contiguous(n, downstream, n_ranks, options->imbalance, NULL, owner);
+  int32_t *perm = NULL, *position = NULL, *permuted = NULL, *permuted_owner = NULL;
+  double *permuted_weight = NULL;
+  wc_status status = WC_OK;
+  perm = malloc((size_t)n * sizeof *perm);
+  position = malloc((size_t)n * sizeof *position);
+  permuted = calloc((size_t)n, sizeof *permuted); /* calloc: gcc cannot see the loop below fills it */
+  permuted_owner = malloc((size_t)n * sizeof *permuted_owner);
+  if (options->cell_weight) permuted_weight = malloc((size_t)n * sizeof *permuted_weight);
+  if (!perm || !position || !permuted || !permuted_owner || (options->cell_weight && !permuted_weight)) {
+    status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory re-ordering %d cells", n);
+    goto done;
+  }
+  WC_CALL_GOTO(status, done, subtree_order(n, downstream, options->order, perm));
+  for (int32_t k = 0; k < n; k++) position[perm[k]] = k;
+  for (int32_t k = 0; k < n; k++) {
+    int32_t d = downstream[perm[k]];
+    permuted[k] = d >= 0 ? position[d] : -1;
+    if (permuted_weight) permuted_weight[k] = options->cell_weight[perm[k]];
+  }
+  WC_CALL_GOTO(status, done,
+               partition_contiguous(n, permuted, n_ranks, options->imbalance, permuted_weight, permuted_owner));
+  for (int32_t k = 0; k < n; k++) owner[perm[k]] = permuted_owner[k];
+done:
+  free(perm);
+  free(position);
+  free(permuted);
+  free(permuted_owner);
+  free(permuted_weight);
+  return status;
+}
+
 /* ---- METIS -------------------------------------------------------------------------------- */
 
 #ifdef WCSIM_HAVE_METIS
@@ -455,6 +593,7 @@ static wc_status finish(wc_partition *p, const int32_t *downstream, const double
   rep->n_ranks = P;
   rep->imbalance_bound = p->imbalance_bound;
   rep->method = p->method;
+  rep->order = p->order;
   rep->cells = p->rank_count;
   rep->weight = p->rank_weight;
   rep->cut_out = p->cut_out;
@@ -506,6 +645,25 @@ static wc_status finish(wc_partition *p, const int32_t *downstream, const double
   for (int32_t j = 0; j < m; j++)
     if (j == 0 || pairs[j] != pairs[j - 1]) pairs[unique++] = pairs[j];
   rep->rank_edges = unique;
+  /* Neighbours: each pair seen from both ends, duplicates (a -> b and b -> a) removed. */
+  int64_t *both = malloc((size_t)(2 * unique > 0 ? 2 * unique : 1) * sizeof *both);
+  if (!both) {
+    status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory computing the partition report");
+    goto done;
+  }
+  for (int32_t j = 0; j < unique; j++) {
+    int64_t from = pairs[j] / P, to = pairs[j] % P;
+    both[2 * j] = from * P + to;
+    both[2 * j + 1] = to * P + from;
+  }
+  qsort(both, (size_t)2 * unique, sizeof *both, compare_int64);
+  rep->max_neighbours = 0;
+  for (int32_t j = 0, run = 0; j < 2 * unique; j++) {
+    if (j > 0 && both[j] == both[j - 1]) continue;
+    run = (j > 0 && both[j] / P == both[j - 1] / P) ? run + 1 : 1;
+    if (run > rep->max_neighbours) rep->max_neighbours = run;
+  }
+  free(both);
   /* Longest path in the rank graph (Kahn's order; leftover ranks mean a cycle). Pairs are
    * sorted by source rank, so they are already a CSR of out-edges. */
   edge_to = malloc((size_t)(unique > 0 ? unique : 1) * sizeof *edge_to);
@@ -570,6 +728,7 @@ wc_status wc_partition_create(int32_t n, const int32_t *downstream, int32_t n_ra
   wc_partition *p = NULL;
   WC_MALLOC(p, 1, "partition");
   p->method = options->method;
+  p->order = options->method == WC_PARTITION_CONTIGUOUS ? options->order : WC_PARTITION_ORDER_GIVEN;
   p->n = n;
   p->n_ranks = n_ranks;
   p->imbalance_bound = options->imbalance;
@@ -580,9 +739,11 @@ wc_status wc_partition_create(int32_t n, const int32_t *downstream, int32_t n_ra
     status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory allocating the owners of %d cells", n);
     goto fail;
   }
-  if (options->method == WC_PARTITION_CONTIGUOUS)
+  if (options->method == WC_PARTITION_CONTIGUOUS && options->order == WC_PARTITION_ORDER_GIVEN)
     WC_CALL_GOTO(status, fail,
                  partition_contiguous(n, downstream, n_ranks, options->imbalance, options->cell_weight, p->owner));
+  else if (options->method == WC_PARTITION_CONTIGUOUS)
+    WC_CALL_GOTO(status, fail, partition_contiguous_reordered(n, downstream, n_ranks, options, p->owner));
 #ifdef WCSIM_HAVE_METIS
   else
     WC_CALL_GOTO(status, fail,

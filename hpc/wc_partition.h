@@ -9,8 +9,9 @@
  * downstream_local[i] > i (wc_halo.h builds it).
  *
  * Two methods:
- *   WC_PARTITION_CONTIGUOUS (default): rank r owns one index range [begin_r, end_r), ranks
- *     in index order. Because downstream[i] > i, flow only crosses from lower to higher
+ *   WC_PARTITION_CONTIGUOUS (default): rank r owns one index range [begin_r, end_r) of a
+ *     DFS post-order (the given numbering by default; see wc_partition_order), so whole
+ *     sub-trees. Flow only goes to higher indices, so it only crosses from lower to higher
  *     ranks: the rank graph is a DAG, and a downstream sweep can be pipelined rank after
  *     rank. Split points are chosen by dynamic programming over the positions the balance
  *     bound allows, minimising the number of edges crossing the split points (ties: the
@@ -42,19 +43,44 @@ typedef enum wc_partition_method {
   WC_PARTITION_METIS = 1,      /* METIS k-way on the undirected tree (WCSIM_WITH_METIS) */
 } wc_partition_method;
 
+/*
+ * Which topological order the contiguous method cuts into ranges. Every DFS post-order of
+ * the tree keeps sub-trees contiguous and flow going up, but where the children of a
+ * confluence go decides what a range boundary cuts (docs/hpc.md, "Decomposition"):
+ *   GIVEN: the graph's own numbering, so each rank is one index range of it (one
+ *     hyperslab per rank in an output).
+ *   LARGEST_LAST: re-numbered with each cell's largest upstream sub-tree (its main stem)
+ *     visited last, so main stems are runs of consecutive cells: a river crosses few ranks
+ *     (smallest flow depth), at the price of more cut edges and neighbours.
+ *   LARGEST_FIRST: largest sub-tree visited first, so a boundary right after a sub-tree
+ *     cuts O(log n) edges (fewest cut edges and neighbours, about METIS's), but the main
+ *     stem threads through every rank (largest flow depth).
+ * The METIS method ignores it.
+ */
+typedef enum wc_partition_order {
+  WC_PARTITION_ORDER_GIVEN = 0,
+  WC_PARTITION_ORDER_LARGEST_LAST = 1,
+  WC_PARTITION_ORDER_LARGEST_FIRST = 2,
+} wc_partition_order;
+
 typedef struct wc_partition_options {
   wc_partition_method method;
+  wc_partition_order order;  /* contiguous method only */
   double imbalance;          /* allowed relative deviation from the mean rank weight, >= 0 */
   const double *cell_weight; /* [n] work per cell, finite and >= 0; NULL: 1 per cell.
                                 Read during create only. */
 } wc_partition_options;
 
-/* The defaults: contiguous, imbalance 0.05, unit weights. */
+/* The defaults: contiguous in the given order, imbalance 0.05, unit weights. */
 wc_partition_options wc_partition_options_default(void);
 
 /* "contiguous" / "metis"; and the reverse (WC_ERR_USAGE listing the names if unknown). */
 const char *wc_partition_method_name(wc_partition_method method);
 WC_NODISCARD wc_status wc_partition_method_parse(const char *name, wc_partition_method *method);
+
+/* "given" / "largest-last" / "largest-first"; and the reverse (WC_ERR_USAGE if unknown). */
+const char *wc_partition_order_name(wc_partition_order order);
+WC_NODISCARD wc_status wc_partition_order_parse(const char *name, wc_partition_order *order);
 
 /* Non-zero when this build can run `method` (METIS needs WCSIM_WITH_METIS). */
 int wc_partition_method_available(wc_partition_method method);
@@ -102,22 +128,25 @@ WC_NODISCARD wc_status wc_partition_locate(const wc_partition *partition, int32_
 
 typedef struct wc_partition_report {
   wc_partition_method method;
+  wc_partition_order order;     /* contiguous method; GIVEN for METIS */
   int32_t n_cells, n_ranks;
-  double imbalance_bound;                     /* as requested */
-  int32_t min_cells, max_cells;               /* cells on the emptiest / fullest rank */
+  double imbalance_bound;       /* as requested */
+  int32_t min_cells, max_cells; /* cells on the emptiest / fullest rank */
   double min_weight, max_weight, mean_weight; /* rank weights (= cells with unit weights) */
-  double imbalance;                           /* max_weight / mean_weight - 1 (0 for an empty graph) */
-  int32_t cut_edges;                          /* cells whose downstream cell is on another rank */
-  int32_t rank_edges;                         /* distinct (upstream rank, downstream rank) pairs with cut edges */
-  int32_t rank_graph_depth;                   /* ranks on the longest path of the rank graph (1 without cut
-                                                 edges, 0 without cells); -1 if the rank graph has a cycle */
-  int32_t flow_depth;                         /* most ranks one flow path visits: block-Jacobi iterations to
-                                                 exactness (1 + most cut edges along one path; 0 if empty) */
-  double seconds;                             /* wall time of wc_partition_create */
-  const int32_t *cells;                       /* [n_ranks] cells per rank */
-  const double *weight;                       /* [n_ranks] weight per rank */
-  const int32_t *cut_out;                     /* [n_ranks] cut edges leaving each rank (its send cells) */
-  const int32_t *cut_in;                      /* [n_ranks] cut edges entering each rank (its receive entries) */
+  double imbalance;        /* max_weight / mean_weight - 1 (0 for an empty graph) */
+  int32_t cut_edges;       /* cells whose downstream cell is on another rank */
+  int32_t rank_edges;      /* distinct (upstream rank, downstream rank) pairs with cut edges */
+  int32_t max_neighbours;  /* most ranks one rank sends to or receives from: the messages
+                              per exchange on the busiest rank */
+  int32_t rank_graph_depth; /* ranks on the longest path of the rank graph (1 without cut
+                               edges, 0 without cells); -1 if the rank graph has a cycle */
+  int32_t flow_depth;       /* most ranks one flow path visits: block-Jacobi iterations to
+                               exactness (1 + most cut edges along one path; 0 if empty) */
+  double seconds;           /* wall time of wc_partition_create */
+  const int32_t *cells;     /* [n_ranks] cells per rank */
+  const double *weight;     /* [n_ranks] weight per rank */
+  const int32_t *cut_out;   /* [n_ranks] cut edges leaving each rank (its send cells) */
+  const int32_t *cut_in;    /* [n_ranks] cut edges entering each rank (its receive entries) */
 } wc_partition_report;
 
 /* The report of a partition; the arrays belong to the partition. */

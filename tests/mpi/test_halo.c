@@ -8,7 +8,8 @@
  *     reproduce the serial pass over the whole graph exactly after flow_depth passes (the
  *     block-Jacobi bound the partition reports), and not one pass earlier;
  *   - persistent requests survive many start/finish rounds; misuse is an error.
- * Graphs: random trees, a chain, a star, a binary tree, and graphs smaller than the job.
+ * Graphs: random trees, a chain, a star, a binary tree, and graphs smaller than the job;
+ * partitions: contiguous (given and largest-last order) and METIS when built.
  */
 #include <math.h>
 #include <stdint.h>
@@ -75,15 +76,29 @@ typedef struct rank_setup {
   wc_halo *halo;
 } rank_setup;
 
-static int setup(const test_graph *g, wc_partition_method method, rank_setup *s) {
+/* The partitions under test: contiguous in the given and the largest-last order, METIS. */
+typedef struct variant {
+  wc_partition_method method;
+  wc_partition_order order;
+  const char *name;
+} variant;
+
+static const variant variants[] = {
+    {WC_PARTITION_CONTIGUOUS, WC_PARTITION_ORDER_GIVEN, "contiguous"},
+    {WC_PARTITION_CONTIGUOUS, WC_PARTITION_ORDER_LARGEST_LAST, "contiguous/largest-last"},
+    {WC_PARTITION_METIS, WC_PARTITION_ORDER_GIVEN, "metis"},
+};
+
+static int setup(const test_graph *g, const variant *v, rank_setup *s) {
   memset(s, 0, sizeof *s);
   int size = wc_mpi_size(), rank = wc_mpi_rank();
-  wc_partition_options options = options_for(g->n, size, method);
+  wc_partition_options options = options_for(g->n, size, v->method);
+  options.order = v->order;
   wc_status status = wc_partition_create(g->n, g->downstream, size, &options, &s->partition);
   if (status == WC_OK) status = wc_halo_plan_create(s->partition, g->n, g->downstream, rank, &s->plan);
   if (status == WC_OK) status = wc_halo_create(s->plan, MPI_COMM_WORLD, NT, &s->halo);
   if (status != WC_OK)
-    fprintf(stderr, "\n  [rank %d] %s/%s: %s\n", rank, g->name, wc_partition_method_name(method), wc_error_message());
+    fprintf(stderr, "\n  [rank %d] %s/%s: %s\n", rank, g->name, v->name, wc_error_message());
   CU_ASSERT_EQUAL(status, WC_OK);
   return status == WC_OK;
 }
@@ -102,12 +117,12 @@ static double expected_extra(const test_graph *g, const int32_t *owner, int32_t 
   return sum;
 }
 
-static void exchange_known_values(wc_partition_method method) {
-  if (!wc_partition_method_available(method)) return;
+static void exchange_known_values(const variant *v) {
+  if (!wc_partition_method_available(v->method)) return;
   for (int32_t k = 0; k < n_graphs; k++) {
     const test_graph *g = &graphs[k];
     rank_setup s;
-    if (!setup(g, method, &s)) {
+    if (!setup(g, v, &s)) {
       teardown(&s);
       continue;
     }
@@ -138,7 +153,7 @@ static void exchange_known_values(wc_partition_method method) {
     CU_ASSERT_EQUAL(bad, 0);
     if (bad)
       fprintf(stderr, "\n  [rank %d] %s/%s: %d wrong inflows\n", wc_mpi_rank(), g->name,
-              wc_partition_method_name(method), bad);
+              v->name, bad);
     free(send);
     free(outlet);
     free(extra);
@@ -146,8 +161,9 @@ static void exchange_known_values(wc_partition_method method) {
   }
 }
 
-static void test_exchange_contiguous(void) { exchange_known_values(WC_PARTITION_CONTIGUOUS); }
-static void test_exchange_metis(void) { exchange_known_values(WC_PARTITION_METIS); }
+static void test_exchange_contiguous(void) { exchange_known_values(&variants[0]); }
+static void test_exchange_largest_last(void) { exchange_known_values(&variants[1]); }
+static void test_exchange_metis(void) { exchange_known_values(&variants[2]); }
 
 /* ---- forward pass: serial versus local passes + halo ---------------------------------------- */
 
@@ -169,12 +185,12 @@ static void forward_pass(int32_t n, const int32_t *downstream, const int32_t *gl
   free(inflow);
 }
 
-static void forward_pass_matches(wc_partition_method method) {
-  if (!wc_partition_method_available(method)) return;
+static void forward_pass_matches(const variant *v) {
+  if (!wc_partition_method_available(v->method)) return;
   for (int32_t k = 0; k < n_graphs; k++) {
     const test_graph *g = &graphs[k];
     rank_setup s;
-    if (!setup(g, method, &s)) {
+    if (!setup(g, v, &s)) {
       teardown(&s);
       continue;
     }
@@ -211,7 +227,7 @@ static void forward_pass_matches(wc_partition_method method) {
     if (depth > 1) CU_ASSERT(worst_before >= 1); /* one pass fewer is not enough */
     if (wc_mpi_rank() == 0 && getenv("WC_TEST_VERBOSE"))
       fprintf(stderr, "\n  %s/%s: flow depth %d, error %.3g after depth-1 passes, %.3g after depth", g->name,
-              wc_partition_method_name(method), depth, worst_before, worst);
+              v->name, depth, worst_before, worst);
     free(serial);
     free(extra);
     free(out);
@@ -220,15 +236,16 @@ static void forward_pass_matches(wc_partition_method method) {
   }
 }
 
-static void test_forward_pass_contiguous(void) { forward_pass_matches(WC_PARTITION_CONTIGUOUS); }
-static void test_forward_pass_metis(void) { forward_pass_matches(WC_PARTITION_METIS); }
+static void test_forward_pass_contiguous(void) { forward_pass_matches(&variants[0]); }
+static void test_forward_pass_largest_last(void) { forward_pass_matches(&variants[1]); }
+static void test_forward_pass_metis(void) { forward_pass_matches(&variants[2]); }
 
 /* ---- misuse -------------------------------------------------------------------------------- */
 
 static void test_misuse(void) {
   const test_graph *g = &graphs[0];
   rank_setup s;
-  if (!setup(g, WC_PARTITION_CONTIGUOUS, &s)) {
+  if (!setup(g, &variants[0], &s)) {
     teardown(&s);
     return;
   }
@@ -263,8 +280,14 @@ static void test_misuse(void) {
 }
 
 static CU_TestInfo halo_tests[] = {
-    WC_TEST(test_exchange_contiguous), WC_TEST(test_exchange_metis), WC_TEST(test_forward_pass_contiguous),
-    WC_TEST(test_forward_pass_metis),  WC_TEST(test_misuse),         CU_TEST_INFO_NULL,
+    WC_TEST(test_exchange_contiguous),
+    WC_TEST(test_exchange_largest_last),
+    WC_TEST(test_exchange_metis),
+    WC_TEST(test_forward_pass_contiguous),
+    WC_TEST(test_forward_pass_largest_last),
+    WC_TEST(test_forward_pass_metis),
+    WC_TEST(test_misuse),
+    CU_TEST_INFO_NULL,
 };
 
 static CU_SuiteInfo suites[] = {

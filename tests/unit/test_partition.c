@@ -58,6 +58,7 @@ static void check_partition(int32_t n, const int32_t *downstream, int32_t P, con
   const int32_t *owner = wc_partition_owner(p), *local = wc_partition_local_index(p);
   wc_partition_report rep = wc_partition_get_report(p);
   int contiguous_method = options->method == WC_PARTITION_CONTIGUOUS;
+  int given_order = contiguous_method && options->order == WC_PARTITION_ORDER_GIVEN;
 
   /* Every cell owned once; local lists ascending and consistent with the maps. */
   int32_t *seen = calloc((size_t)n + 1, sizeof *seen);
@@ -83,7 +84,7 @@ static void check_partition(int32_t n, const int32_t *downstream, int32_t P, con
   for (int32_t i = 0; i < n; i++) CU_ASSERT_EQUAL(seen[i], 1);
 
   /* Contiguity: owners never decrease along the index, and each range is reported. */
-  if (contiguous_method) {
+  if (given_order) {
     CU_ASSERT(wc_partition_is_contiguous(p));
     for (int32_t i = 1; i < n; i++) CU_ASSERT(owner[i] >= owner[i - 1]);
     int32_t expected_begin = 0;
@@ -131,6 +132,13 @@ static void check_partition(int32_t n, const int32_t *downstream, int32_t P, con
   }
   CU_ASSERT_EQUAL(rep.cut_edges, cut);
   CU_ASSERT_EQUAL(rep.rank_edges, pairs);
+  int32_t neighbours = 0;
+  for (int32_t r = 0; r < P; r++) {
+    int32_t count = 0;
+    for (int32_t q = 0; q < P; q++) count += adjacent[(size_t)r * P + q] || adjacent[(size_t)q * P + r];
+    if (count > neighbours) neighbours = count;
+  }
+  CU_ASSERT_EQUAL(rep.max_neighbours, neighbours);
   for (int32_t r = 0; r < P; r++) {
     CU_ASSERT_EQUAL(rep.cut_out[r], out[r]);
     CU_ASSERT_EQUAL(rep.cut_in[r], in[r]);
@@ -191,11 +199,15 @@ static wc_partition_options options_for(int32_t n, int32_t P, wc_partition_metho
 
 static const int32_t rank_counts[] = {1, 2, 3, 4, 7, 16, 64};
 
+/* Every rank count; for the contiguous method in each of the three orders. */
 static void run_all_rank_counts(int32_t n, const int32_t *downstream, wc_partition_method method) {
-  for (size_t k = 0; k < sizeof rank_counts / sizeof *rank_counts; k++) {
-    wc_partition_options options = options_for(n, rank_counts[k], method);
-    run_case(n, downstream, rank_counts[k], &options);
-  }
+  int orders = method == WC_PARTITION_CONTIGUOUS ? 3 : 1;
+  for (int order = 0; order < orders; order++)
+    for (size_t k = 0; k < sizeof rank_counts / sizeof *rank_counts; k++) {
+      wc_partition_options options = options_for(n, rank_counts[k], method);
+      options.order = (wc_partition_order)order;
+      run_case(n, downstream, rank_counts[k], &options);
+    }
 }
 
 /* ---- contiguous partition ------------------------------------------------------------------- */
@@ -353,7 +365,11 @@ static void test_weights(void) {
   for (int32_t i = 0; i < n; i++) weight[i] = 0.5 + (double)(wc_test_rand(&state) % 100) / 40.0;
   wc_partition_options options = wc_partition_options_default();
   options.cell_weight = weight;
-  for (int32_t P = 1; P <= 16; P *= 2) run_case(n, downstream, P, &options);
+  for (int order = 0; order < 3; order++) {
+    options.order = (wc_partition_order)order;
+    for (int32_t P = 1; P <= 16; P *= 2) run_case(n, downstream, P, &options);
+  }
+  options.order = WC_PARTITION_ORDER_GIVEN;
   /* One cell heavier than a rank's share: no split can balance it. */
   weight[10] = 1e4;
   wc_partition *p = NULL;
@@ -405,6 +421,50 @@ static void test_bad_input(void) {
   }
   wc_partition_destroy(NULL);
   wc_partition_destroy(&p);
+}
+
+/* The re-ordered variants on a river-like tree: a main stem with hillslopes on both sides
+ * and tributaries. Largest-first cuts fewest edges; largest-last keeps flow depth lowest;
+ * both are one-way (checked in check_partition) and balanced. */
+static void test_orders(void) {
+  /* Main stem 0..S-1 (S-1 the outlet), each stem cell with a tributary of length T whose
+   * cells each have two hillslope cells. Built as a parent array, numbered in post-order
+   * with children in index order (like D8 direction order: arbitrary). */
+  enum { S = 60, T = 6 };
+  int32_t m = S * (1 + 3 * T), *parent = malloc((size_t)m * sizeof *parent), next = S;
+  for (int32_t s = 0; s < S; s++) parent[s] = s + 1 < S ? s + 1 : -1;
+  for (int32_t s = 0; s < S; s++)
+    for (int32_t t = 0, up = s; t < T; t++) {
+      int32_t cell = next++;
+      parent[cell] = up;
+      parent[next++] = cell;
+      parent[next++] = cell;
+      up = cell;
+    }
+  int32_t *downstream = wc_test_postorder(m, parent, NULL);
+  free(parent);
+  int32_t cuts[3] = {0}, depth[3] = {0};
+  for (int order = 0; order < 3; order++) {
+    wc_partition_options options = wc_partition_options_default();
+    options.order = (wc_partition_order)order;
+    wc_partition *p = NULL;
+    CU_ASSERT_EQUAL_FATAL(wc_partition_create(m, downstream, 16, &options, &p), WC_OK);
+    check_partition(m, downstream, 16, &options, p);
+    wc_partition_report rep = wc_partition_get_report(p);
+    CU_ASSERT_EQUAL(rep.order, options.order);
+    CU_ASSERT_EQUAL(wc_partition_is_contiguous(p), order == 0 || m == 0);
+    cuts[order] = rep.cut_edges;
+    depth[order] = rep.flow_depth;
+    wc_partition_destroy(&p);
+  }
+  CU_ASSERT(cuts[WC_PARTITION_ORDER_LARGEST_FIRST] <= cuts[WC_PARTITION_ORDER_GIVEN]);
+  CU_ASSERT(cuts[WC_PARTITION_ORDER_LARGEST_FIRST] <= cuts[WC_PARTITION_ORDER_LARGEST_LAST]);
+  CU_ASSERT(depth[WC_PARTITION_ORDER_LARGEST_LAST] <= depth[WC_PARTITION_ORDER_LARGEST_FIRST]);
+  free(downstream);
+  wc_partition_order order = WC_PARTITION_ORDER_GIVEN;
+  CU_ASSERT_EQUAL(wc_partition_order_parse("largest-last", &order), WC_OK);
+  CU_ASSERT_EQUAL(order, WC_PARTITION_ORDER_LARGEST_LAST);
+  CU_ASSERT_EQUAL(wc_partition_order_parse("bfs", &order), WC_ERR_USAGE);
 }
 
 static void test_locate(void) {
@@ -574,13 +634,15 @@ static void check_plans(int32_t n, const int32_t *downstream, const wc_partition
 }
 
 static void test_plans(void) {
-  for (int method = 0; method < 2; method++) {
+  for (int variant = 0; variant < 3; variant++) {
+    int method = variant == 1 ? WC_PARTITION_METIS : WC_PARTITION_CONTIGUOUS;
     if (!wc_partition_method_available((wc_partition_method)method)) continue;
     for (uint64_t seed = 1; seed <= 3; seed++) {
       int32_t n = 150 + (int32_t)(seed * 71 % 200);
       int32_t *downstream = wc_test_random_tree(n, (int32_t)seed, seed + 7);
       for (int32_t P = 1; P <= 7; P += 3) {
         wc_partition_options options = options_for(n, P, (wc_partition_method)method);
+        if (variant == 2) options.order = WC_PARTITION_ORDER_LARGEST_LAST;
         wc_partition *p = NULL;
         CU_ASSERT_EQUAL_FATAL(wc_partition_create(n, downstream, P, &options, &p), WC_OK);
         check_plans(n, downstream, p);
@@ -619,6 +681,7 @@ static CU_TestInfo partition_tests[] = {
     WC_TEST(test_split_points_are_optimal),
     WC_TEST(test_weights),
     WC_TEST(test_bad_input),
+    WC_TEST(test_orders),
     WC_TEST(test_locate),
     WC_TEST(test_metis),
     CU_TEST_INFO_NULL,
