@@ -26,14 +26,16 @@
  *   No global collective in start/finish: a rank only talks to its neighbours.
  *
  * Why persistent point-to-point and not a neighbourhood collective: a drainage partition
- * gives each rank a handful of neighbours (1-3 for contiguous ranges), message sizes are
- * fixed for the whole run, and the exchange runs once per RHS evaluation (millions of
- * times). Persistent requests set up the matching once; MPI_Startall/Waitall then cost
- * about as much as the messages themselves. OpenMPI 4.1 (Debian 12) has no persistent
- * neighbourhood collectives (MPI_Neighbor_alltoallv_init is MPI-4, OpenMPI 5), and its
- * MPI_Ineighbor_alltoallv builds a libnbc schedule on every call and visits every
- * neighbour, including the zero-length directions of a one-way (DAG) exchange. Measured on
- * this machine: docs/hpc.md, "Halo exchange".
+ * gives each rank a handful of neighbours, message sizes are fixed for the whole run, and
+ * the exchange runs once per RHS evaluation or block-Jacobi iteration, millions of times.
+ * Persistent requests set up the matching once; each exchange is MPI_Startall + Waitall.
+ * OpenMPI 4.1 (Debian 12) has no persistent neighbourhood collectives (MPI-4), and its
+ * MPI_Ineighbor_alltoallv (libnbc) builds a new schedule on every call. Measured here
+ * (docs/hpc.md, "Halo exchange"): equal to plain Isend/Irecv and the neighbourhood
+ * collectives for messages of hundreds of entries; about 3 us slower with a few tiny
+ * messages, because OpenMPI's ob1 sends small messages inline from MPI_Isend but not from
+ * MPI_Start (with pml/ucx both issue the same UCX send). Switching to Isend/Irecv would
+ * only touch start/finish in wc_halo.c.
  */
 #ifndef WC_HALO_H
 #define WC_HALO_H

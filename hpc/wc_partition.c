@@ -31,7 +31,7 @@ struct wc_partition {
 
 wc_partition_options wc_partition_options_default(void) {
   wc_partition_options options = {
-      .method = WC_PARTITION_CONTIGUOUS, .order = WC_PARTITION_ORDER_GIVEN, .imbalance = 0.05, .cell_weight = NULL};
+      .method = WC_PARTITION_CONTIGUOUS, .order = WC_PARTITION_ORDER_LARGEST_LAST, .imbalance = 0.05, .cell_weight = NULL};
   return options;
 }
 

@@ -51,6 +51,46 @@ static int32_t longest_from(int32_t r, int32_t P, const unsigned char *adjacent,
   return best;
 }
 
+/* The post-order the re-ordered contiguous variants cut, recomputed here another way:
+ * recursively, each cell's upstream cells sorted by sub-tree size (ties by index). */
+static const int32_t *sort_size;
+static int sort_sign;
+static int compare_by_size(const void *a, const void *b) {
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  if (sort_size[x] != sort_size[y]) return sort_sign * ((sort_size[x] > sort_size[y]) - (sort_size[x] < sort_size[y]));
+  return (x > y) - (x < y);
+}
+
+static void visit(int32_t v, int32_t *const *children, const int32_t *n_children, int32_t *perm, int32_t *count) {
+  for (int32_t k = 0; k < n_children[v]; k++) visit(children[v][k], children, n_children, perm, count);
+  perm[(*count)++] = v;
+}
+
+static int32_t *reference_order(int32_t n, const int32_t *downstream, wc_partition_order order) {
+  int32_t *size = malloc((size_t)n * sizeof *size), *n_children = calloc((size_t)n, sizeof *n_children);
+  int32_t **children = calloc((size_t)n, sizeof *children), *perm = malloc((size_t)n * sizeof *perm), count = 0;
+  for (int32_t i = 0; i < n; i++) size[i] = 1;
+  for (int32_t i = 0; i < n; i++)
+    if (downstream[i] >= 0) {
+      size[downstream[i]] += size[i];
+      n_children[downstream[i]]++;
+    }
+  for (int32_t i = 0; i < n; i++) children[i] = malloc((size_t)(n_children[i] + 1) * sizeof **children);
+  for (int32_t i = 0; i < n; i++) n_children[i] = 0;
+  for (int32_t i = 0; i < n; i++)
+    if (downstream[i] >= 0) children[downstream[i]][n_children[downstream[i]]++] = i;
+  sort_size = size;
+  sort_sign = order == WC_PARTITION_ORDER_LARGEST_LAST ? 1 : -1;
+  for (int32_t i = 0; i < n; i++) qsort(children[i], (size_t)n_children[i], sizeof **children, compare_by_size);
+  for (int32_t i = 0; i < n; i++)
+    if (downstream[i] < 0) visit(i, children, n_children, perm, &count);
+  for (int32_t i = 0; i < n; i++) free(children[i]);
+  free(children);
+  free(n_children);
+  free(size);
+  return perm;
+}
+
 static void check_partition(int32_t n, const int32_t *downstream, int32_t P, const wc_partition_options *options,
                             const wc_partition *p) {
   CU_ASSERT_EQUAL_FATAL(wc_partition_cell_count(p), n);
@@ -96,6 +136,11 @@ static void check_partition(int32_t n, const int32_t *downstream, int32_t P, con
       expected_begin = end;
     }
     CU_ASSERT_EQUAL(expected_begin, n);
+  } else if (contiguous_method && n > 0) {
+    /* Ranges of the re-ordered post-order: owners never decrease along it. */
+    int32_t *perm = reference_order(n, downstream, options->order);
+    for (int32_t k = 1; k < n; k++) CU_ASSERT(owner[perm[k]] >= owner[perm[k - 1]]);
+    free(perm);
   }
 
   /* Balance. */
@@ -328,6 +373,7 @@ static void test_split_points_are_optimal(void) {
       for (int32_t i = 0; i < n; i++) cross[p] += downstream[i] >= 0 && i < p && p <= downstream[i];
     for (int32_t P = 2; P <= 4; P++) {
       wc_partition_options options = wc_partition_options_default();
+      options.order = WC_PARTITION_ORDER_GIVEN; /* the brute force splits the given order */
       options.imbalance = 0.4;
       options.cell_weight = weight;
       double mean = prefix[n] / P;
