@@ -30,8 +30,10 @@ struct wc_partition {
 };
 
 wc_partition_options wc_partition_options_default(void) {
-  wc_partition_options options = {
-      .method = WC_PARTITION_CONTIGUOUS, .order = WC_PARTITION_ORDER_LARGEST_LAST, .imbalance = 0.05, .cell_weight = NULL};
+  wc_partition_options options = {.method = WC_PARTITION_CONTIGUOUS,
+                                  .order = WC_PARTITION_ORDER_LARGEST_LAST,
+                                  .imbalance = 0.05,
+                                  .cell_weight = NULL};
   return options;
 }
 
@@ -423,7 +425,8 @@ static wc_status subtree_order(int32_t n, const int32_t *downstream, wc_partitio
     }
   }
   if (count != n)
-    status = wc_error_set(WC_ERR_INTERNAL, __FILE__, __LINE__, "partition: re-ordering reached %d of %d cells", count, n);
+    status =
+        wc_error_set(WC_ERR_INTERNAL, __FILE__, __LINE__, "partition: re-ordering reached %d of %d cells", count, n);
 done:
   free(size);
   free(start);

@@ -81,8 +81,8 @@ static void neighbour_free(neighbour_exchange *x) {
 }
 
 /* Plain non-persistent point-to-point: Irecv/Isend per neighbour per exchange. */
-static void p2p_exchange_once(const wc_halo_plan *plan, int nt, neighbour_exchange *x, const double *send, double *extra,
-                              MPI_Comm comm, MPI_Request *requests) {
+static void p2p_exchange_once(const wc_halo_plan *plan, int nt, neighbour_exchange *x, const double *send,
+                              double *extra, MPI_Comm comm, MPI_Request *requests) {
   int ns = wc_halo_plan_send_neighbour_count(plan), nr = wc_halo_plan_recv_neighbour_count(plan);
   const int32_t *sr = wc_halo_plan_send_neighbour_rank(plan), *rr = wc_halo_plan_recv_neighbour_rank(plan);
   for (int g = 0; g < nr; g++)
@@ -106,8 +106,8 @@ static void neighbour_exchange_once(const wc_halo_plan *plan, int nt, neighbour_
                            x->recv_displs, MPI_DOUBLE, x->comm);
   } else {
     MPI_Request request;
-    MPI_Ineighbor_alltoallv(x->send_buffer, x->send_counts, x->send_displs, MPI_DOUBLE, x->recv_buffer,
-                            x->recv_counts, x->recv_displs, MPI_DOUBLE, x->comm, &request);
+    MPI_Ineighbor_alltoallv(x->send_buffer, x->send_counts, x->send_displs, MPI_DOUBLE, x->recv_buffer, x->recv_counts,
+                            x->recv_displs, MPI_DOUBLE, x->comm, &request);
     MPI_Wait(&request, MPI_STATUS_IGNORE);
   }
   int32_t nl = wc_halo_plan_local_count(plan), nr = wc_halo_plan_recv_count(plan);
@@ -142,8 +142,9 @@ int main(int argc, char **argv) {
   const wc_drainage_graph *graph = basin->graph;
 
   if (rank == 0)
-    printf("| ranks | partition | neighbours (max) | halo entries (max) | persistent p2p (wc_halo) | Irecv/Isend | "
-           "Ineighbor_alltoallv | Neighbor_alltoallv |\n|---|---|---|---|---|---|---|---|\n");
+    printf(
+        "| ranks | partition | neighbours (max) | halo entries (max) | persistent p2p (wc_halo) | Irecv/Isend | "
+        "Ineighbor_alltoallv | Neighbor_alltoallv |\n|---|---|---|---|---|---|---|---|\n");
   const char *variants[] = {"given", "largest-last", "metis"};
   for (int v = 0; v < 3; v++) {
     wc_partition_options popt = wc_partition_options_default();
@@ -166,9 +167,9 @@ int main(int argc, char **argv) {
     for (int32_t k = 0; k < ns * nt; k++) send[k] = k;
     MPI_Comm p2p_comm;
     MPI_Comm_dup(MPI_COMM_WORLD, &p2p_comm);
-    MPI_Request *requests = malloc((size_t)(wc_halo_plan_send_neighbour_count(plan) +
-                                            wc_halo_plan_recv_neighbour_count(plan) + 1) *
-                                   sizeof *requests);
+    MPI_Request *requests =
+        malloc((size_t)(wc_halo_plan_send_neighbour_count(plan) + wc_halo_plan_recv_neighbour_count(plan) + 1) *
+               sizeof *requests);
     double best[4] = {1e30, 1e30, 1e30, 1e30};
     for (int r = 0; r < repeat; r++)
       for (int way = 0; way < 4; way++) {

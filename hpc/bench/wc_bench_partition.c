@@ -73,8 +73,9 @@ int main(int argc, char **argv) {
   int n_basins = split_list(basins_text, basins, 8), n_sizes = split_list(sizes_text, sizes, 8);
   int n_ranks = split_list(ranks_text, ranks, 16), n_methods = split_list(methods_text, methods, 4);
 
-  printf("| basin | cell | cells | ranks | variant | cut edges | max neighbours | largest halo | imbalance "
-         "| cells/rank min..max | rank-graph depth | flow depth | time |\n");
+  printf(
+      "| basin | cell | cells | ranks | variant | cut edges | max neighbours | largest halo | imbalance "
+      "| cells/rank min..max | rank-graph depth | flow depth | time |\n");
   printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (int b = 0; b < n_basins; b++) {
     char path[4096];

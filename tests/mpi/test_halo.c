@@ -97,8 +97,7 @@ static int setup(const test_graph *g, const variant *v, rank_setup *s) {
   wc_status status = wc_partition_create(g->n, g->downstream, size, &options, &s->partition);
   if (status == WC_OK) status = wc_halo_plan_create(s->partition, g->n, g->downstream, rank, &s->plan);
   if (status == WC_OK) status = wc_halo_create(s->plan, MPI_COMM_WORLD, NT, &s->halo);
-  if (status != WC_OK)
-    fprintf(stderr, "\n  [rank %d] %s/%s: %s\n", rank, g->name, v->name, wc_error_message());
+  if (status != WC_OK) fprintf(stderr, "\n  [rank %d] %s/%s: %s\n", rank, g->name, v->name, wc_error_message());
   CU_ASSERT_EQUAL(status, WC_OK);
   return status == WC_OK;
 }
@@ -151,9 +150,7 @@ static void exchange_known_values(const variant *v) {
         for (int q = 0; q < NT; q++) bad += extra[(size_t)j * NT + q] != expected_extra(g, owner, gi[j], q);
     }
     CU_ASSERT_EQUAL(bad, 0);
-    if (bad)
-      fprintf(stderr, "\n  [rank %d] %s/%s: %d wrong inflows\n", wc_mpi_rank(), g->name,
-              v->name, bad);
+    if (bad) fprintf(stderr, "\n  [rank %d] %s/%s: %d wrong inflows\n", wc_mpi_rank(), g->name, v->name, bad);
     free(send);
     free(outlet);
     free(extra);
@@ -226,8 +223,8 @@ static void forward_pass_matches(const variant *v) {
     CU_ASSERT(worst == 0);
     if (depth > 1) CU_ASSERT(worst_before >= 1); /* one pass fewer is not enough */
     if (wc_mpi_rank() == 0 && getenv("WC_TEST_VERBOSE"))
-      fprintf(stderr, "\n  %s/%s: flow depth %d, error %.3g after depth-1 passes, %.3g after depth", g->name,
-              v->name, depth, worst_before, worst);
+      fprintf(stderr, "\n  %s/%s: flow depth %d, error %.3g after depth-1 passes, %.3g after depth", g->name, v->name,
+              depth, worst_before, worst);
     free(serial);
     free(extra);
     free(out);
