@@ -398,6 +398,9 @@ wc_status wc_integrator_create(const wc_graph_ode *ode, const wc_integrator_opti
   if (integ->size > 1) MPI_Allreduce(MPI_IN_PLACE, counts, 2, MPI_DOUBLE, MPI_SUM, comm);
   integ->state_weight_scale =
       options->linear_solver == WC_LINSOL_SWEEP && counts[0] > 0 ? sqrt(counts[1] / counts[0]) : 1.0;
+  wc_log_info("integrator: %.0f unknowns: %.0f states (%d per cell) and %.0f budget totals (%d per cell, %d per "
+              "outlet)",
+              counts[1], counts[0], ode->n_states, counts[1] - counts[0], ode->n_fluxes, ode->n_transport);
 
   WC_CALL_GOTO(status, fail, wc_sun_context_create(comm, &integ->sunctx));
   WC_CALL_GOTO(status, fail, create_state_vector(integ, (sunindextype)integ->n_total, &integ->y));

@@ -53,6 +53,7 @@ static const char *const rule_names[] = {"xinan_index", "class_tier", "quantity"
 static const char *const settlement_names[] = {"yearly", "monthly", NULL};
 static const char *const indicator_names[] = {"codmn", "nh3n", "tp", "tn", NULL};
 static const char *const linear_solver_names[] = {"sweep", "gmres_sweep", "gmres", NULL};
+static const char *const vector_names[] = {"own", "sundials", NULL};
 static const char *const output_variable_names[] = {"discharge", "volume", "tn_concentration",
                                                     "tn_load", "budgets", "states", NULL};
 
@@ -313,6 +314,9 @@ static const wc_field solver_fields[] = {
     ENUM(wc_scenario_solver, linear_solver, "linear_solver", linear_solver_names, "sweep",
          "`sweep`: downstream sweep as the linear solver; `gmres_sweep`: GMRES preconditioned by it; `gmres`: "
          "unpreconditioned GMRES (for comparison)."),
+    ENUM(wc_scenario_solver, vector, "vector", vector_names, "own",
+         "Vector operations: `own` (wcsim's, compiled with optimisation) or `sundials` (Debian's "
+         "N_Vector_Parallel, built without; for benchmarks: docs/solver.md)."),
     INT(wc_scenario_solver, max_steps_per_interval, "max_steps_per_interval", 10, 1e7, "5000",
         "Most internal steps between two forcing boundaries."),
     INT(wc_scenario_solver, max_retries, "max_retries", 0, 10, "3",

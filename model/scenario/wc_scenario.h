@@ -149,12 +149,15 @@ typedef struct wc_agreement_list {
 
 /* ---- solver ---- */
 typedef enum wc_linear_solver { WC_LINSOL_SWEEP = 0, WC_LINSOL_GMRES_SWEEP, WC_LINSOL_GMRES } wc_linear_solver;
+/* Whose vector operations CVODE uses: wcsim's optimised N_Vector or Debian's N_Vector_Parallel. */
+typedef enum wc_vector_kind { WC_VECTOR_OWN = 0, WC_VECTOR_SUNDIALS } wc_vector_kind;
 
 typedef struct wc_scenario_solver {
   double relative_tolerance;
   double water_tolerance_m;            /* absolute tolerance of water stores (depth) */
   double nitrogen_tolerance_kg_per_ha; /* absolute tolerance of N stores */
   int linear_solver;                   /* wc_linear_solver */
+  int vector;                          /* wc_vector_kind */
   int64_t max_steps_per_interval;
   int64_t max_retries;                 /* retries with a smaller step after a failure */
 } wc_scenario_solver;
