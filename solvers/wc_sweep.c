@@ -110,6 +110,7 @@ double *wc_sweep_outflow_gradients(wc_sweep *sweep) { return sweep->grad; }
 double wc_sweep_gamma(const wc_sweep *sweep) { return sweep->gamma; }
 int32_t wc_sweep_failed_node(const wc_sweep *sweep) { return sweep->failed_node; }
 int64_t wc_sweep_cell_calls(const wc_sweep *sweep) { return sweep->cell_calls; }
+int wc_sweep_transport_count(const wc_sweep *sweep) { return sweep->ode->n_transport; }
 
 /* ---- evaluation ------------------------------------------------------------------------ */
 

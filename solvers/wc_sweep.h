@@ -93,6 +93,9 @@ void wc_sweep_add_contribution(wc_sweep *sweep, int32_t cell, const double *cont
 void wc_sweep_contribution(const wc_sweep *sweep, int32_t cell, const double *x, double *contribution);
 void wc_sweep_solve_totals(wc_sweep *sweep, const double *b, double *x);
 
+/* Quantities carried downstream (the length of a contribution). */
+int wc_sweep_transport_count(const wc_sweep *sweep);
+
 /* Cell function calls made by wc_sweep_evaluate so far. */
 int64_t wc_sweep_cell_calls(const wc_sweep *sweep);
 
