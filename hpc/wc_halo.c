@@ -23,7 +23,7 @@ struct wc_halo_plan {
   int32_t *send_neighbour_rank, *send_neighbour_start;
 
   int32_t n_recv;
-  int32_t *recv_cell, *recv_rank, *recv_remote_cell; /* [n_recv] */
+  int32_t *recv_cell, *recv_rank, *recv_remote_cell, *recv_global_cell; /* [n_recv] */
   int32_t n_recv_neighbours;
   int32_t *recv_neighbour_rank, *recv_neighbour_start;
 };
@@ -31,7 +31,7 @@ struct wc_halo_plan {
 /* One cross-rank edge seen from this rank: the other rank, the sender's local cell (the
  * order both sides agree on), and this rank's local cell. */
 typedef struct halo_edge {
-  int32_t rank, sender_cell, cell, remote_cell;
+  int32_t rank, sender_cell, cell, remote_cell, global_sender;
 } halo_edge;
 
 static int compare_edges(const void *a, const void *b) {
@@ -105,7 +105,7 @@ static wc_status plan_build(wc_halo_plan *plan, const wc_partition *partition, i
   int32_t s = 0;
   for (int32_t j = 0; j < n_local; j++) {
     int32_t d = downstream[plan->global_index[j]];
-    if (plan->downstream[j] < 0 && d >= 0) (*send_edges)[s++] = (halo_edge){owner[d], j, j, local[d]};
+    if (plan->downstream[j] < 0 && d >= 0) (*send_edges)[s++] = (halo_edge){owner[d], j, j, local[d], plan->global_index[j]};
   }
   plan->n_send = n_send;
 
@@ -121,7 +121,7 @@ static wc_status plan_build(wc_halo_plan *plan, const wc_partition *partition, i
   for (int32_t i = 0; i < n; i++) {
     int32_t d = downstream[i];
     if (d >= 0 && owner[d] == rank && owner[i] != rank)
-      (*recv_edges)[r++] = (halo_edge){owner[i], local[i], local[d], local[i]};
+      (*recv_edges)[r++] = (halo_edge){owner[i], local[i], local[d], local[i], i};
   }
   plan->n_recv = n_recv;
   return WC_OK;
@@ -160,9 +160,10 @@ wc_status wc_halo_plan_create(const wc_partition *partition, int32_t n, const in
   p->recv_cell = calloc((size_t)n_recv_alloc, sizeof(int32_t));
   p->recv_rank = calloc((size_t)n_recv_alloc, sizeof(int32_t));
   p->recv_remote_cell = calloc((size_t)n_recv_alloc, sizeof(int32_t));
+  p->recv_global_cell = calloc((size_t)n_recv_alloc, sizeof(int32_t));
   outlet_of_cell = malloc((size_t)(p->n_local > 0 ? p->n_local : 1) * sizeof *outlet_of_cell);
   if (!p->send_cell || !p->send_rank || !p->send_remote_cell || !p->send_outlet || !p->recv_cell || !p->recv_rank ||
-      !p->recv_remote_cell || !outlet_of_cell) {
+      !p->recv_remote_cell || !p->recv_global_cell || !outlet_of_cell) {
     status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory building the halo lists of rank %d", rank);
     goto fail;
   }
@@ -177,6 +178,7 @@ wc_status wc_halo_plan_create(const wc_partition *partition, int32_t n, const in
     p->recv_cell[k] = recv_edges[k].cell;
     p->recv_rank[k] = recv_edges[k].rank;
     p->recv_remote_cell[k] = recv_edges[k].remote_cell;
+    p->recv_global_cell[k] = recv_edges[k].global_sender;
   }
   WC_CALL_GOTO(
       status, fail,
@@ -214,6 +216,7 @@ void wc_halo_plan_destroy(wc_halo_plan **plan) {
   free(p->recv_cell);
   free(p->recv_rank);
   free(p->recv_remote_cell);
+  free(p->recv_global_cell);
   free(p->recv_neighbour_rank);
   free(p->recv_neighbour_start);
   free(p);
@@ -241,6 +244,7 @@ int32_t wc_halo_plan_recv_count(const wc_halo_plan *plan) { return plan->n_recv;
 const int32_t *wc_halo_plan_recv_cell(const wc_halo_plan *plan) { return plan->recv_cell; }
 const int32_t *wc_halo_plan_recv_rank(const wc_halo_plan *plan) { return plan->recv_rank; }
 const int32_t *wc_halo_plan_recv_remote_cell(const wc_halo_plan *plan) { return plan->recv_remote_cell; }
+const int32_t *wc_halo_plan_recv_global_cell(const wc_halo_plan *plan) { return plan->recv_global_cell; }
 int32_t wc_halo_plan_recv_neighbour_count(const wc_halo_plan *plan) { return plan->n_recv_neighbours; }
 const int32_t *wc_halo_plan_recv_neighbour_rank(const wc_halo_plan *plan) { return plan->recv_neighbour_rank; }
 const int32_t *wc_halo_plan_recv_neighbour_start(const wc_halo_plan *plan) { return plan->recv_neighbour_start; }

@@ -93,6 +93,9 @@ int32_t wc_halo_plan_recv_count(const wc_halo_plan *plan);
 const int32_t *wc_halo_plan_recv_cell(const wc_halo_plan *plan);        /* [n_recv] local cell receiving */
 const int32_t *wc_halo_plan_recv_rank(const wc_halo_plan *plan);        /* [n_recv] source rank */
 const int32_t *wc_halo_plan_recv_remote_cell(const wc_halo_plan *plan); /* [n_recv] source's local cell */
+/* [n_recv] the source cell's index in the whole graph: where its inflow goes in a cell's
+ * sum when the sum must be the same, bit for bit, as on one process (solvers/). */
+const int32_t *wc_halo_plan_recv_global_cell(const wc_halo_plan *plan);
 int32_t wc_halo_plan_recv_neighbour_count(const wc_halo_plan *plan);
 const int32_t *wc_halo_plan_recv_neighbour_rank(const wc_halo_plan *plan);
 const int32_t *wc_halo_plan_recv_neighbour_start(const wc_halo_plan *plan);
