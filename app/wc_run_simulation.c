@@ -12,9 +12,11 @@
 #include "wc_data_path.h"
 #include "wc_forcing.h"
 #include "wc_forcing_stations.h"
+#include "wc_halo.h"
 #include "wc_log.h"
 #include "wc_model.h"
 #include "wc_mpi.h"
+#include "wc_partition.h"
 #include "wc_scenario_load.h"
 #include "wc_series_csv.h"
 #include "wc_simulation.h"
@@ -92,32 +94,110 @@ static wc_status write_series(void *context, wc_time_s start, wc_time_s end, con
   return wc_series_csv_write(csv, start, end, stations, samples);
 }
 
+/* The run's share of the job: the partition of the basin graph over the ranks, this
+ * rank's plan and its local model (every rank computes the same partition, no messages). */
+typedef struct run_setup {
+  wc_partition *partition;
+  wc_halo_plan *plan;
+  wc_model *model;
+  wc_forcing *forcing;
+  wc_series_csv *csv;
+} run_setup;
+
+static void log_partition(const wc_partition *partition) {
+  wc_partition_report r = wc_partition_get_report(partition);
+  char depth[32];
+  if (r.rank_graph_depth >= 0)
+    snprintf(depth, sizeof depth, "%d", (int)r.rank_graph_depth);
+  else
+    snprintf(depth, sizeof depth, "cyclic");
+  wc_log_info("partition (%s, %s order): %d cells on %d rank(s), %d..%d per rank (imbalance %.1f%%), %d cut edges, "
+              "rank graph depth %s, flow depth %d, at most %d neighbour(s) per rank; %.1f ms",
+              wc_partition_method_name(r.method), wc_partition_order_name(r.order), (int)r.n_cells, (int)r.n_ranks,
+              (int)r.min_cells, (int)r.max_cells, 100.0 * r.imbalance, (int)r.cut_edges, depth, (int)r.flow_depth,
+              (int)r.max_neighbours, 1e3 * r.seconds);
+}
+
+/* Everything before the time loop; may fail on some ranks only (files, memory), so the
+ * caller agrees on the outcome before any collective. */
+static wc_status setup_run(const wc_scenario *scenario, const wc_basin *basin, const char *series_path,
+                           run_setup *run) {
+  const wc_drainage_graph *graph = basin->graph;
+  int rank = wc_mpi_rank(), size = wc_mpi_size();
+  wc_parameters parameters = wc_parameters_default();
+  wc_model *whole = NULL;
+  WC_CALL(wc_partition_create(graph->n, graph->downstream, size, NULL, &run->partition));
+  log_partition(run->partition);
+  WC_CALL(wc_halo_plan_create(run->partition, graph->n, graph->downstream, rank, &run->plan));
+  /* The whole model is built and cut (cheap next to the run), so every rank's cells get
+   * exactly the data they have in a serial run; only the local share is kept. */
+  WC_CALL(wc_model_create(basin, scenario, &parameters, &whole));
+  wc_status status = wc_model_create_local(
+      whole, wc_halo_plan_local_count(run->plan), wc_halo_plan_global_index(run->plan),
+      wc_halo_plan_downstream(run->plan), wc_halo_plan_upstream_start(run->plan),
+      wc_halo_plan_upstream_index(run->plan), &run->model);
+  wc_model_destroy(&whole);
+  WC_CALL(status);
+  /* Forcing for the local cells only: the generator and the station interpolation are
+   * per cell, so each cell gets what it gets serially. */
+  WC_CALL(create_forcing(scenario, basin, run->model, &run->forcing));
+  if (rank == 0) {
+    WC_CALL(make_parent_directory(series_path));
+    WC_CALL(wc_series_csv_open(series_path, &run->csv));
+  }
+  return WC_OK;
+}
+
+/* STEM-partition.csv (rank 0): the report's per-rank counts and each rank's neighbours,
+ * gathered once from the plans. */
+static wc_status write_partition(const char *path, const run_setup *run) {
+  wc_partition_report r = wc_partition_get_report(run->partition);
+  int32_t mine[2] = {wc_halo_plan_send_neighbour_count(run->plan), wc_halo_plan_recv_neighbour_count(run->plan)};
+  int32_t *all = calloc(2 * (size_t)r.n_ranks, sizeof *all), *out = NULL, *in = NULL;
+  WC_CHECK(all != NULL, WC_ERR_MEMORY, "out of memory for the partition table");
+  wc_status status = WC_OK;
+  if (r.n_ranks > 1)
+    status = wc_mpi_status(MPI_Gather(mine, 2, MPI_INT32_T, all, 2, MPI_INT32_T, 0, MPI_COMM_WORLD), __FILE__,
+                           __LINE__, "MPI_Gather");
+  else
+    memcpy(all, mine, sizeof mine);
+  out = calloc((size_t)r.n_ranks, sizeof *out);
+  in = calloc((size_t)r.n_ranks, sizeof *in);
+  if (status == WC_OK && (!out || !in))
+    status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory for the partition table");
+  for (int32_t k = 0; status == WC_OK && k < r.n_ranks; ++k) {
+    out[k] = all[2 * k];
+    in[k] = all[2 * k + 1];
+  }
+  if (status == WC_OK && wc_mpi_rank() == 0)
+    status = wc_partition_csv_write(path, r.n_ranks, r.cells, r.cut_out, r.cut_in, out, in);
+  free(all);
+  free(out);
+  free(in);
+  return status;
+}
+
 wc_status wc_run_simulation(const wc_scenario *scenario, const wc_basin *basin, bool interactive) {
-  char series_path[PATH_MAX], budget_path[PATH_MAX];
+  char series_path[PATH_MAX], budget_path[PATH_MAX], partition_path[PATH_MAX];
   output_name(scenario->output.path, "sections.csv", series_path, sizeof series_path);
   output_name(scenario->output.path, "budget.csv", budget_path, sizeof budget_path);
+  output_name(scenario->output.path, "partition.csv", partition_path, sizeof partition_path);
   struct stat info;
   WC_CHECK(scenario->output.overwrite || stat(series_path, &info) != 0, WC_ERR_IO,
            "%s exists; set output.overwrite: true to replace it, or change output.path", series_path);
 
-  wc_model *model = NULL;
-  wc_forcing *forcing = NULL;
-  wc_series_csv *csv = NULL;
+  run_setup run = {0};
   wc_simulation_report report = {0};
-  wc_status status = WC_OK;
-  wc_parameters parameters = wc_parameters_default();
-  WC_CALL_GOTO(status, done, wc_model_create(basin, scenario, &parameters, &model));
-  WC_CALL_GOTO(status, done, create_forcing(scenario, basin, model, &forcing));
-  if (wc_mpi_rank() == 0) {
-    WC_CALL_GOTO(status, done, make_parent_directory(series_path));
-    WC_CALL_GOTO(status, done, wc_series_csv_open(series_path, &csv));
-  }
+  wc_status status = wc_mpi_agree(setup_run(scenario, basin, series_path, &run));
+  if (status != WC_OK) goto done;
   wc_simulation_options options = {
       .start = scenario->period.start,
       .end = scenario->period.end,
       .step_s = scenario->period.time_step_s,
       .output_interval_s = scenario->output.interval_s,
       .progress = wc_mpi_rank() != 0 ? 0 : interactive ? 1 : 2,
+      .partition = run.partition,
+      .plan = run.plan,
   };
   wc_integrator_options_default(&options.integrator);
   options.integrator.relative_tolerance = scenario->solver.relative_tolerance;
@@ -126,20 +206,27 @@ wc_status wc_run_simulation(const wc_scenario *scenario, const wc_basin *basin, 
   options.integrator.max_steps_per_interval = (long)scenario->solver.max_steps_per_interval;
   options.integrator.max_retries = (int)scenario->solver.max_retries;
   WC_CALL_GOTO(status, done,
-               wc_simulation_run(basin, model, forcing, &options, write_series, csv, MPI_COMM_WORLD, &report));
-  WC_CALL_GOTO(status, done, wc_series_csv_close(&csv, 1));
-  if (wc_mpi_rank() == 0)
-    WC_CALL_GOTO(status, done,
-                 wc_budget_csv_write(budget_path, basin, report.budget_start, report.budget_end, report.n_budgets));
+               wc_simulation_run(basin, run.model, run.forcing, &options, write_series, run.csv, MPI_COMM_WORLD,
+                                 &report));
+  /* Rank 0 writes; the others learn its outcome. */
+  if (wc_mpi_rank() == 0) {
+    status = wc_series_csv_close(&run.csv, 1);
+    if (status == WC_OK)
+      status = wc_budget_csv_write(budget_path, basin, report.budget_start, report.budget_end, report.n_budgets);
+  }
+  WC_CALL_GOTO(status, done, wc_mpi_agree(status));
+  WC_CALL_GOTO(status, done, wc_mpi_agree(write_partition(partition_path, &run)));
   wc_simulation_report_log(basin, &report);
-  wc_log_info("wrote %s and %s", series_path, budget_path);
+  wc_log_info("wrote %s, %s and %s", series_path, budget_path, partition_path);
 done:
-  if (csv) {
-    wc_status ignored = wc_series_csv_close(&csv, 0); /* a failed run leaves no file behind */
+  if (run.csv) {
+    wc_status ignored = wc_series_csv_close(&run.csv, 0); /* a failed run leaves no file behind */
     (void)ignored;
   }
   wc_simulation_report_free(&report);
-  wc_forcing_destroy(&forcing);
-  wc_model_destroy(&model);
+  wc_forcing_destroy(&run.forcing);
+  wc_model_destroy(&run.model);
+  wc_halo_plan_destroy(&run.plan);
+  wc_partition_destroy(&run.partition);
   return status;
 }

@@ -23,7 +23,7 @@ struct wc_halo_plan {
   int32_t *send_neighbour_rank, *send_neighbour_start;
 
   int32_t n_recv;
-  int32_t *recv_cell, *recv_rank, *recv_remote_cell; /* [n_recv] */
+  int32_t *recv_cell, *recv_rank, *recv_remote_cell, *recv_global_cell; /* [n_recv] */
   int32_t n_recv_neighbours;
   int32_t *recv_neighbour_rank, *recv_neighbour_start;
 };
@@ -31,7 +31,7 @@ struct wc_halo_plan {
 /* One cross-rank edge seen from this rank: the other rank, the sender's local cell (the
  * order both sides agree on), and this rank's local cell. */
 typedef struct halo_edge {
-  int32_t rank, sender_cell, cell, remote_cell;
+  int32_t rank, sender_cell, cell, remote_cell, global_sender;
 } halo_edge;
 
 static int compare_edges(const void *a, const void *b) {
@@ -105,7 +105,7 @@ static wc_status plan_build(wc_halo_plan *plan, const wc_partition *partition, i
   int32_t s = 0;
   for (int32_t j = 0; j < n_local; j++) {
     int32_t d = downstream[plan->global_index[j]];
-    if (plan->downstream[j] < 0 && d >= 0) (*send_edges)[s++] = (halo_edge){owner[d], j, j, local[d]};
+    if (plan->downstream[j] < 0 && d >= 0) (*send_edges)[s++] = (halo_edge){owner[d], j, j, local[d], plan->global_index[j]};
   }
   plan->n_send = n_send;
 
@@ -121,7 +121,7 @@ static wc_status plan_build(wc_halo_plan *plan, const wc_partition *partition, i
   for (int32_t i = 0; i < n; i++) {
     int32_t d = downstream[i];
     if (d >= 0 && owner[d] == rank && owner[i] != rank)
-      (*recv_edges)[r++] = (halo_edge){owner[i], local[i], local[d], local[i]};
+      (*recv_edges)[r++] = (halo_edge){owner[i], local[i], local[d], local[i], i};
   }
   plan->n_recv = n_recv;
   return WC_OK;
@@ -160,9 +160,10 @@ wc_status wc_halo_plan_create(const wc_partition *partition, int32_t n, const in
   p->recv_cell = calloc((size_t)n_recv_alloc, sizeof(int32_t));
   p->recv_rank = calloc((size_t)n_recv_alloc, sizeof(int32_t));
   p->recv_remote_cell = calloc((size_t)n_recv_alloc, sizeof(int32_t));
+  p->recv_global_cell = calloc((size_t)n_recv_alloc, sizeof(int32_t));
   outlet_of_cell = malloc((size_t)(p->n_local > 0 ? p->n_local : 1) * sizeof *outlet_of_cell);
   if (!p->send_cell || !p->send_rank || !p->send_remote_cell || !p->send_outlet || !p->recv_cell || !p->recv_rank ||
-      !p->recv_remote_cell || !outlet_of_cell) {
+      !p->recv_remote_cell || !p->recv_global_cell || !outlet_of_cell) {
     status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory building the halo lists of rank %d", rank);
     goto fail;
   }
@@ -177,6 +178,7 @@ wc_status wc_halo_plan_create(const wc_partition *partition, int32_t n, const in
     p->recv_cell[k] = recv_edges[k].cell;
     p->recv_rank[k] = recv_edges[k].rank;
     p->recv_remote_cell[k] = recv_edges[k].remote_cell;
+    p->recv_global_cell[k] = recv_edges[k].global_sender;
   }
   WC_CALL_GOTO(
       status, fail,
@@ -214,6 +216,7 @@ void wc_halo_plan_destroy(wc_halo_plan **plan) {
   free(p->recv_cell);
   free(p->recv_rank);
   free(p->recv_remote_cell);
+  free(p->recv_global_cell);
   free(p->recv_neighbour_rank);
   free(p->recv_neighbour_start);
   free(p);
@@ -241,6 +244,7 @@ int32_t wc_halo_plan_recv_count(const wc_halo_plan *plan) { return plan->n_recv;
 const int32_t *wc_halo_plan_recv_cell(const wc_halo_plan *plan) { return plan->recv_cell; }
 const int32_t *wc_halo_plan_recv_rank(const wc_halo_plan *plan) { return plan->recv_rank; }
 const int32_t *wc_halo_plan_recv_remote_cell(const wc_halo_plan *plan) { return plan->recv_remote_cell; }
+const int32_t *wc_halo_plan_recv_global_cell(const wc_halo_plan *plan) { return plan->recv_global_cell; }
 int32_t wc_halo_plan_recv_neighbour_count(const wc_halo_plan *plan) { return plan->n_recv_neighbours; }
 const int32_t *wc_halo_plan_recv_neighbour_rank(const wc_halo_plan *plan) { return plan->recv_neighbour_rank; }
 const int32_t *wc_halo_plan_recv_neighbour_start(const wc_halo_plan *plan) { return plan->recv_neighbour_start; }
@@ -256,6 +260,11 @@ struct wc_halo {
   MPI_Request *requests; /* receives first, then sends */
   int n_recv_requests, n_send_requests;
   int active; /* started and not yet finished */
+  /* The step-by-step exchange (wc_halo_post_receives ...): receives in flight, and which
+   * send neighbours were started since the last wc_halo_wait_sends. */
+  int receives_posted;
+  int sends_started;
+  unsigned char *send_started; /* [n_send_requests] */
 };
 
 /* All halo messages of one exchange object share a tag on a private communicator: between
@@ -289,7 +298,8 @@ wc_status wc_halo_create(const wc_halo_plan *plan, MPI_Comm comm, int n_transpor
   h->send_buffer = calloc((size_t)(plan->n_send > 0 ? plan->n_send : 1) * (size_t)n_transport, sizeof(double));
   h->recv_buffer = calloc((size_t)(plan->n_recv > 0 ? plan->n_recv : 1) * (size_t)n_transport, sizeof(double));
   h->requests = malloc((size_t)(n_requests > 0 ? n_requests : 1) * sizeof *h->requests);
-  if (!h->send_buffer || !h->recv_buffer || !h->requests) {
+  h->send_started = calloc((size_t)(h->n_send_requests > 0 ? h->n_send_requests : 1), 1);
+  if (!h->send_buffer || !h->recv_buffer || !h->requests || !h->send_started) {
     status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory setting up the halo exchange of rank %d",
                           plan->rank);
     goto fail;
@@ -330,11 +340,19 @@ void wc_halo_destroy(wc_halo **halo) {
   if (h->requests != NULL) {
     /* A started persistent request must complete before it may be freed. */
     if (h->active) MPI_Waitall(n_requests, h->requests, MPI_STATUSES_IGNORE);
+    /* Receives of an abandoned step-by-step exchange may never be matched: cancel them. */
+    for (int k = 0; h->receives_posted && k < h->n_recv_requests; k++) {
+      MPI_Cancel(&h->requests[k]);
+      MPI_Wait(&h->requests[k], MPI_STATUS_IGNORE);
+    }
+    for (int g = 0; g < h->n_send_requests; g++)
+      if (h->send_started && h->send_started[g]) MPI_Wait(&h->requests[h->n_recv_requests + g], MPI_STATUS_IGNORE);
     for (int k = 0; k < n_requests; k++)
       if (h->requests[k] != MPI_REQUEST_NULL) MPI_Request_free(&h->requests[k]);
   }
   if (h->comm != MPI_COMM_NULL) MPI_Comm_free(&h->comm);
   free(h->requests);
+  free(h->send_started);
   free(h->send_buffer);
   free(h->recv_buffer);
   free(h);
@@ -347,6 +365,8 @@ int wc_halo_transport_count(const wc_halo *halo) { return halo->n_transport; }
  * unexpected-message buffer; then fill the send buffer and start the sends. */
 static wc_status halo_start(wc_halo *halo, const double *rows, const int32_t *row_of_send) {
   WC_CHECK(!halo->active, WC_ERR_INTERNAL, "halo: exchange started twice without wc_halo_finish");
+  WC_CHECK(!halo->receives_posted && !halo->sends_started, WC_ERR_INTERNAL,
+           "halo: wc_halo_start during a step-by-step exchange");
   const wc_halo_plan *plan = halo->plan;
   const int nt = halo->n_transport;
   WC_CHECK(plan->n_send == 0 || rows != NULL, WC_ERR_INTERNAL, "halo: NULL send rates for %d send cells", plan->n_send);
@@ -387,5 +407,47 @@ wc_status wc_halo_finish(wc_halo *halo, double *extra_inflow) {
     const double *from = halo->recv_buffer + (size_t)k * nt;
     for (int q = 0; q < nt; q++) to[q] += from[q];
   }
+  return WC_OK;
+}
+
+/* ---- the exchange step by step (pipelines) ---------------------------------------------------- */
+
+wc_status wc_halo_post_receives(wc_halo *halo) {
+  WC_CHECK(!halo->active && !halo->receives_posted, WC_ERR_INTERNAL,
+           "halo: receives posted while an exchange is still receiving");
+  if (halo->n_recv_requests > 0) WC_MPI_CALL(MPI_Startall(halo->n_recv_requests, halo->requests));
+  halo->receives_posted = 1;
+  return WC_OK;
+}
+
+double *wc_halo_send_buffer(wc_halo *halo) { return halo->send_buffer; }
+
+wc_status wc_halo_send_neighbour(wc_halo *halo, int32_t neighbour) {
+  WC_CHECK(!halo->active, WC_ERR_INTERNAL, "halo: wc_halo_send_neighbour during wc_halo_start/finish");
+  WC_CHECK(neighbour >= 0 && neighbour < halo->n_send_requests, WC_ERR_INTERNAL,
+           "halo: send neighbour %d of %d", (int)neighbour, halo->n_send_requests);
+  WC_CHECK(!halo->send_started[neighbour], WC_ERR_INTERNAL,
+           "halo: send neighbour %d started twice in one exchange", (int)neighbour);
+  WC_MPI_CALL(MPI_Start(&halo->requests[halo->n_recv_requests + neighbour]));
+  halo->send_started[neighbour] = 1;
+  halo->sends_started++;
+  return WC_OK;
+}
+
+wc_status wc_halo_wait_receives(wc_halo *halo, const double **received) {
+  WC_CHECK(halo->receives_posted, WC_ERR_INTERNAL, "halo: wc_halo_wait_receives without posted receives");
+  halo->receives_posted = 0;
+  if (halo->n_recv_requests > 0) WC_MPI_CALL(MPI_Waitall(halo->n_recv_requests, halo->requests, MPI_STATUSES_IGNORE));
+  if (received) *received = halo->recv_buffer;
+  return WC_OK;
+}
+
+wc_status wc_halo_wait_sends(wc_halo *halo) {
+  WC_CHECK(halo->sends_started == halo->n_send_requests, WC_ERR_INTERNAL,
+           "halo: wc_halo_wait_sends after %d of %d send neighbours", halo->sends_started, halo->n_send_requests);
+  halo->sends_started = 0;
+  if (halo->n_send_requests > 0)
+    WC_MPI_CALL(MPI_Waitall(halo->n_send_requests, halo->requests + halo->n_recv_requests, MPI_STATUSES_IGNORE));
+  memset(halo->send_started, 0, (size_t)halo->n_send_requests);
   return WC_OK;
 }

@@ -93,6 +93,9 @@ int32_t wc_halo_plan_recv_count(const wc_halo_plan *plan);
 const int32_t *wc_halo_plan_recv_cell(const wc_halo_plan *plan);        /* [n_recv] local cell receiving */
 const int32_t *wc_halo_plan_recv_rank(const wc_halo_plan *plan);        /* [n_recv] source rank */
 const int32_t *wc_halo_plan_recv_remote_cell(const wc_halo_plan *plan); /* [n_recv] source's local cell */
+/* [n_recv] the source cell's index in the whole graph: where its inflow goes in a cell's
+ * sum when the sum must be the same, bit for bit, as on one process (solvers/). */
+const int32_t *wc_halo_plan_recv_global_cell(const wc_halo_plan *plan);
 int32_t wc_halo_plan_recv_neighbour_count(const wc_halo_plan *plan);
 const int32_t *wc_halo_plan_recv_neighbour_rank(const wc_halo_plan *plan);
 const int32_t *wc_halo_plan_recv_neighbour_start(const wc_halo_plan *plan);
@@ -129,5 +132,32 @@ WC_NODISCARD wc_status wc_halo_start_outlets(wc_halo *halo, const double *outlet
 WC_NODISCARD wc_status wc_halo_finish(wc_halo *halo, double *extra_inflow);
 
 int wc_halo_transport_count(const wc_halo *halo);
+
+/*
+ * The same exchange in finer steps, for a pipeline in which what a rank sends depends on
+ * what it receives (the pipelined downstream sweep, solvers/wc_sweep_pipeline.h): a rank
+ * posts its receives, sends to each downstream neighbour as soon as that neighbour's rows
+ * are ready, waits for its upstream neighbours, and finally for its own sends. One
+ * exchange is
+ *     wc_halo_post_receives
+ *     wc_halo_send_neighbour(g) once for every send neighbour g, in any order, after
+ *         writing its rows [send_neighbour_start[g], send_neighbour_start[g+1]) of
+ *         wc_halo_send_buffer
+ *     wc_halo_wait_receives     (any time after posting; may come before the sends)
+ *     wc_halo_wait_sends        (after every send neighbour was started)
+ * and may not be mixed with wc_halo_start/finish of the same exchange. A send neighbour
+ * started twice, or a wait with nothing posted, is WC_ERR_INTERNAL. Deadlock freedom is
+ * the caller's: it holds when the ranks' send-after-receive dependencies form no cycle.
+ */
+WC_NODISCARD wc_status wc_halo_post_receives(wc_halo *halo);
+/* [n_send][n_transport] rows bound to the send requests, in send-list order; write a
+ * neighbour's rows only while its send is not in flight (before its start, after
+ * wc_halo_wait_sends). */
+double *wc_halo_send_buffer(wc_halo *halo);
+WC_NODISCARD wc_status wc_halo_send_neighbour(wc_halo *halo, int32_t neighbour);
+/* Wait for every receive; *received (may be NULL) is then [n_recv][n_transport] in
+ * receive-list order, valid until the next exchange posts its receives. */
+WC_NODISCARD wc_status wc_halo_wait_receives(wc_halo *halo, const double **received);
+WC_NODISCARD wc_status wc_halo_wait_sends(wc_halo *halo);
 
 #endif /* WC_HALO_H */

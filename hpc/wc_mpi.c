@@ -61,9 +61,17 @@ wc_status wc_mpi_agree(wc_status local) {
   /* Created here on first use too, for programs that initialised MPI themselves. */
   if (agree_comm == MPI_COMM_NULL && MPI_Comm_dup(MPI_COMM_WORLD, &agree_comm) != MPI_SUCCESS)
     WC_FAIL(WC_ERR_MPI, "MPI_Comm_dup failed while setting up error agreement");
-  int size = wc_mpi_size();
-  int failed_rank = local != WC_OK ? wc_mpi_rank() : size, lowest_failed = size;
-  if (MPI_Allreduce(&failed_rank, &lowest_failed, 1, MPI_INT, MPI_MIN, agree_comm) != MPI_SUCCESS)
+  return wc_mpi_agree_on(agree_comm, local);
+}
+
+wc_status wc_mpi_agree_on(MPI_Comm comm, wc_status local) {
+  int size = 1, rank = 0;
+  if (comm == MPI_COMM_NULL) return local;
+  MPI_Comm_size(comm, &size);
+  if (size == 1) return local;
+  MPI_Comm_rank(comm, &rank);
+  int failed_rank = local != WC_OK ? rank : size, lowest_failed = size;
+  if (MPI_Allreduce(&failed_rank, &lowest_failed, 1, MPI_INT, MPI_MIN, comm) != MPI_SUCCESS)
     WC_FAIL(WC_ERR_MPI, "MPI_Allreduce failed while ranks compared their status");
   if (lowest_failed == size) return WC_OK;
 
@@ -72,11 +80,10 @@ wc_status wc_mpi_agree(wc_status local) {
     int status;
     char message[2048];
   } shared = {(int)local, ""};
-  if (wc_mpi_rank() == lowest_failed) snprintf(shared.message, sizeof shared.message, "%s", wc_error_message());
-  if (MPI_Bcast(&shared, (int)sizeof shared, MPI_BYTE, lowest_failed, agree_comm) != MPI_SUCCESS)
+  if (rank == lowest_failed) snprintf(shared.message, sizeof shared.message, "%s", wc_error_message());
+  if (MPI_Bcast(&shared, (int)sizeof shared, MPI_BYTE, lowest_failed, comm) != MPI_SUCCESS)
     WC_FAIL(WC_ERR_MPI, "MPI_Bcast failed while ranks shared an error");
-  if (wc_mpi_rank() != lowest_failed)
-    wc_error_set((wc_status)shared.status, __FILE__, __LINE__, "%s", shared.message);
+  if (rank != lowest_failed) wc_error_set((wc_status)shared.status, __FILE__, __LINE__, "%s", shared.message);
   return (wc_status)shared.status;
 }
 

@@ -34,6 +34,11 @@ int wc_mpi_size(void);
  */
 wc_status wc_mpi_agree(wc_status local);
 
+/* The same on any communicator (collective on `comm`; MPI_COMM_NULL or size 1: returns
+ * `local`). For a loop that already runs collectives on `comm` in the same order on every
+ * rank (the parallel time loop), so no private duplicate is needed. */
+wc_status wc_mpi_agree_on(MPI_Comm comm, wc_status local);
+
 /*
  * Errors are assumed to be seen alike by every rank (same arguments, same files), so the
  * executable settles them with wc_mpi_agree before printing. Code that can fail on one

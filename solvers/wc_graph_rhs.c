@@ -10,6 +10,7 @@ struct wc_graph_rhs {
   double *extra_inflow; /* [n_cells * n_transport] */
   double *inflow;       /* [n_cells * n_transport] work */
   double *outflow;      /* [n_transport] one cell's outflow */
+  double *scratch;      /* [n_states + n_transport] derivatives and zero inflow of wc_graph_rhs_outflows */
   int32_t *outlets;
   int32_t n_outlets;
   int32_t nonfinite_node;
@@ -84,6 +85,7 @@ wc_status wc_graph_rhs_create(const wc_graph_ode *ode, wc_graph_rhs **out) {
   ALLOC(rhs->inflow, n_inflow, "inflow");
   ALLOC(rhs->outflow, (size_t)ode->n_transport + 1, "outflow");
   ALLOC(rhs->outlets, (size_t)n_outlets + 1, "outlet list");
+  ALLOC(rhs->scratch, (size_t)(ode->n_states + ode->n_transport), "outflow scratch");
 #undef ALLOC
   n_outlets = 0;
   for (int32_t i = 0; i < ode->n_cells; i++)
@@ -101,6 +103,7 @@ void wc_graph_rhs_destroy(wc_graph_rhs **rhs) {
   free((*rhs)->inflow);
   free((*rhs)->outflow);
   free((*rhs)->outlets);
+  free((*rhs)->scratch);
   free(*rhs);
   *rhs = NULL;
 }
@@ -206,6 +209,24 @@ wc_status wc_graph_rhs_eval(wc_graph_rhs *rhs, double t, const double *y, double
     WC_CALL(eval_pass(rhs, t, y, ydot, flux_rate, outlet_rate, true));
     rhs->nonfinite_node = -1;
     WC_FAIL(WC_ERR_NUMERICS, "non-finite value in f(t, y) at t = %.9g s that no cell reproduced", t);
+  }
+  return WC_OK;
+}
+
+wc_status wc_graph_rhs_outflows(wc_graph_rhs *rhs, double t, const double *y, int32_t count, const int32_t *cells,
+                                double *outflow) {
+  const wc_graph_ode *ode = rhs->ode;
+  const int ns = ode->n_states, nt = ode->n_transport;
+  double *ydot = rhs->scratch, *zero_inflow = rhs->scratch + ns; /* calloc'ed, never written */
+  for (int32_t j = 0; j < count; j++) {
+    int32_t i = cells[j];
+    rhs->cell_calls++;
+    wc_status status = ode->cell_rhs(ode->context, t, i, y + (size_t)i * (size_t)ns, zero_inflow, ydot,
+                                     outflow + (size_t)j * (size_t)nt, NULL);
+    if (status != WC_OK) {
+      wc_error_push_frame(__FILE__, __LINE__, "ode->cell_rhs(...) of a send cell");
+      return status;
+    }
   }
   return WC_OK;
 }

@@ -50,6 +50,17 @@ const int32_t *wc_graph_rhs_outlets(const wc_graph_rhs *rhs);
 WC_NODISCARD wc_status wc_graph_rhs_eval(wc_graph_rhs *rhs, double t, const double *y, double *ydot,
                                          double *flux_rate, double *outlet_rate);
 
+/*
+ * Outflows [count][n_transport] of the cells cells[0..count-1] alone at (t, y), each cell
+ * called with zero inflow: by the outflow contract of wc_graph_ode.h these are the
+ * outflows the next wc_graph_rhs_eval at (t, y) computes, bit for bit. Under MPI they are
+ * what a rank's send cells pass to other ranks, computed before the pass so the halo can
+ * travel first. A cell function error is returned as is; values are not checked here (a
+ * non-finite outflow is found by the pass, as an outlet rate).
+ */
+WC_NODISCARD wc_status wc_graph_rhs_outflows(wc_graph_rhs *rhs, double t, const double *y, int32_t count,
+                                             const int32_t *cells, double *outflow);
+
 /* Node of the last non-finite value found by wc_graph_rhs_eval, or -1; and its time. */
 int32_t wc_graph_rhs_nonfinite_node(const wc_graph_rhs *rhs);
 double wc_graph_rhs_nonfinite_time(const wc_graph_rhs *rhs);

@@ -21,9 +21,11 @@
 #include "wc_graph_rhs.h"
 #include "wc_linsol_sweep.h"
 #include "wc_log.h"
+#include "wc_mpi.h"
 #include "wc_nvector.h"
 #include "wc_sundials.h"
 #include "wc_sweep.h"
+#include "wc_sweep_pipeline.h"
 
 struct wc_integrator {
   const wc_graph_ode *ode;
@@ -48,6 +50,20 @@ struct wc_integrator {
   size_t n_total;        /* n_local + n_flux_totals + n_outlets * n_transport */
   double state_weight_scale; /* see cv_error_weights */
 
+  /* Decomposition (options.halo_plan): the exchange of f and the pipelined sweep. */
+  const wc_halo_plan *plan;
+  wc_halo *halo;               /* send cells' outflows, once per f evaluation */
+  double *send_rate;           /* [n_send][n_transport] */
+  wc_sweep_pipeline *pipeline; /* the exact sweep across ranks (sweep solver, > 1 rank) */
+  long halo_exchanges;
+  int64_t halo_bytes;
+
+  /* More than one rank: callbacks defer failures (poison with NaN) to the next
+   * agreement instead of returning a local verdict (see wc_integrator.h). */
+  bool deferred;
+  bool stop;             /* agreed: every callback returns -1 until the attempt ends */
+  int pending_events;    /* local recoverable events since the last agreement */
+
   double t;
   bool fresh;            /* no step since the last (re)initialisation */
   wc_integrator_stats base; /* counters of CVODE runs before the last ReInit */
@@ -55,6 +71,8 @@ struct wc_integrator {
   long retries;
   long intervals;
   int32_t singular_node; /* node of the last singular block, -1 */
+  int32_t nonfinite_node; /* first cell this attempt that made a non-finite value from finite
+                             inputs (the culprit, not a cell a NaN reached), -1 */
   int numeric_events;    /* recoverable non-finite / singular events in this CVode call */
   wc_status callback_status; /* a callback's unrecoverable error, kept for the caller */
   wc_integrator_failure failure;
@@ -135,22 +153,83 @@ static int callback_flag(wc_integrator *integ, wc_status status, bool recoverabl
   return -1;
 }
 
-/* The flag every rank returns to CVODE: agreed, and counted after agreement so that the
- * event limit trips on every rank at the same call. */
+/* The flag every rank returns to CVODE from a collective callback: agreed, and counted
+ * after agreement so that the event limit trips on every rank at the same call. Deferred
+ * (several ranks): the events and errors the rank's f and solves met since the last
+ * agreement are agreed here too, in the same reduction; they count as one more event, and
+ * an error or the limit stops every later callback of this attempt on every rank. */
 static int settle(wc_integrator *integ, int local_flag) {
-  int flag = agree_flag(integ, local_flag);
-  if (flag > 0 && ++integ->numeric_events > WC_MAX_NUMERIC_EVENTS) flag = -1;
+  if (!integ->deferred) {
+    int flag = agree_flag(integ, local_flag);
+    if (flag > 0 && ++integ->numeric_events > WC_MAX_NUMERIC_EVENTS) flag = -1;
+    return flag;
+  }
+  int code[2] = {local_flag < 0 ? 2 : local_flag > 0 ? 1 : 0,
+                 integ->callback_status != WC_OK ? 2 : integ->pending_events > 0 ? 1 : 0};
+  integ->pending_events = 0;
+  MPI_Allreduce(MPI_IN_PLACE, code, 2, MPI_INT, MPI_MAX, integ->comm);
+  int flag = code[0] == 2 ? -1 : code[0];
+  if (code[1] == 2) flag = -1;
+  if (code[1] == 1) integ->numeric_events++;
+  if (flag > 0) integ->numeric_events++;
+  if (integ->numeric_events > WC_MAX_NUMERIC_EVENTS) flag = -1;
+  if (flag < 0) integ->stop = true;
   return flag;
+}
+
+/*
+ * What an f or solve callback returns on several ranks, where it may not decide alone: a
+ * local failure (`local_flag` != 0) is remembered (a recoverable event, or the error in
+ * callback_status) and the rank's output `out[n]` is filled with NaN. Every rank's CVODE
+ * then finds the NaN in the next global norm of the Newton correction and cuts the step,
+ * and the next collective callback agrees on the events (settle).
+ */
+static int defer(wc_integrator *integ, int local_flag, double *out, size_t n) {
+  if (local_flag != 0) {
+    if (local_flag > 0) integ->pending_events++;
+    for (size_t j = 0; j < n; j++) out[j] = NAN;
+  }
+  return integ->stop ? -1 : 0;
+}
+
+/* The outflows of the send cells to the ranks they drain to, into every rank's extra
+ * inflow. Always completes the exchange, even after a local error (the neighbours wait
+ * for it): the rates are then NaN. */
+static wc_status exchange_halo(wc_integrator *integ, double t, const double *y) {
+  const wc_halo_plan *plan = integ->plan;
+  const int32_t n_send = wc_halo_plan_send_count(plan);
+  const int nt = integ->ode->n_transport;
+  wc_status status = wc_graph_rhs_outflows(integ->rhs, t, y, n_send, wc_halo_plan_send_cell(plan), integ->send_rate);
+  if (status != WC_OK)
+    for (size_t j = 0; j < (size_t)n_send * (size_t)nt; j++) integ->send_rate[j] = NAN;
+  wc_status exchange = wc_halo_start(integ->halo, integ->send_rate);
+  if (exchange == WC_OK) exchange = wc_halo_finish(integ->halo, wc_graph_rhs_extra_inflow(integ->rhs));
+  integ->halo_exchanges++;
+  integ->halo_bytes += (int64_t)n_send * nt * (int64_t)sizeof(double);
+  return status != WC_OK ? status : exchange;
+}
+
+static bool all_finite(const double *x, size_t n) {
+  int bad = 0;
+  for (size_t j = 0; j < n; j++) bad |= !isfinite(x[j]);
+  return bad == 0;
 }
 
 /* f(t, y) of the states and, after them, the rates of the budget totals. */
 static int cv_rhs(double t, N_Vector y, N_Vector ydot, void *data) {
   wc_integrator *integ = data;
   double *yd = N_VGetArrayPointer(ydot);
-  wc_status status = wc_graph_rhs_eval(integ->rhs, t, N_VGetArrayPointer(y), yd, yd + integ->n_local,
-                                       yd + integ->n_local + integ->n_flux_totals);
+  const double *yy = N_VGetArrayPointer(y);
+  wc_status status = integ->halo ? exchange_halo(integ, t, yy) : WC_OK;
+  if (status == WC_OK)
+    status = wc_graph_rhs_eval(integ->rhs, t, yy, yd, yd + integ->n_local, yd + integ->n_local + integ->n_flux_totals);
   bool nonfinite = status == WC_ERR_NUMERICS && wc_graph_rhs_nonfinite_node(integ->rhs) >= 0;
-  return settle(integ, callback_flag(integ, status, nonfinite));
+  if (nonfinite && integ->nonfinite_node < 0 && all_finite(yy, integ->n_local) &&
+      all_finite(wc_graph_rhs_extra_inflow(integ->rhs), (size_t)integ->ode->n_cells * (size_t)integ->ode->n_transport))
+    integ->nonfinite_node = wc_graph_rhs_nonfinite_node(integ->rhs);
+  int flag = callback_flag(integ, status, nonfinite);
+  if (integ->deferred) return defer(integ, flag, yd, integ->n_total);
+  return settle(integ, flag);
 }
 
 /*
@@ -164,6 +243,9 @@ static int cv_rhs(double t, N_Vector y, N_Vector ydot, void *data) {
  */
 static int cv_error_weights(N_Vector y, N_Vector ewt, void *data) {
   wc_integrator *integ = data;
+  /* Plain GMRES has no preconditioner setup, so on several ranks the events of f are
+   * agreed here: once per step, at the same point on every rank. */
+  if (integ->deferred && integ->options.linear_solver == WC_LINSOL_GMRES) (void)settle(integ, 0);
   const double *yd = N_VGetArrayPointer(y), *atol = N_VGetArrayPointer(integ->atol);
   double *w = N_VGetArrayPointer(ewt);
   const double rtol = integ->options.relative_tolerance, scale = integ->state_weight_scale;
@@ -215,12 +297,24 @@ static int cv_prec_solve(double t, N_Vector y, N_Vector fy, N_Vector r, N_Vector
    * iterate (wc_integrator.h). As GMRES's preconditioner it stays exact too, so GMRES
    * converges in one iteration.
    */
+  int flag = 0;
   if (gamma != wc_sweep_gamma(integ->sweep)) {
-    int flag = settle(integ, factor_blocks(integ, gamma));
-    if (flag != 0) return flag;
+    flag = factor_blocks(integ, gamma);
+    if (!integ->deferred) {
+      flag = settle(integ, flag);
+      if (flag != 0) return flag;
+    }
   }
-  wc_sweep_solve(integ->sweep, N_VGetArrayPointer(r), N_VGetArrayPointer(z));
-  return 0;
+  double *zd = N_VGetArrayPointer(z);
+  if (integ->pipeline) {
+    /* Every rank takes part in the pipeline, also with a singular block (then poisoned). */
+    wc_status status = wc_sweep_pipeline_solve(integ->pipeline, N_VGetArrayPointer(r), zd);
+    integ->halo_bytes += (int64_t)wc_halo_plan_send_count(integ->plan) * integ->ode->n_transport * (int64_t)sizeof(double);
+    if (status != WC_OK && flag == 0) flag = callback_flag(integ, status, false);
+  } else {
+    wc_sweep_solve(integ->sweep, N_VGetArrayPointer(r), zd);
+  }
+  return integ->deferred ? defer(integ, flag, zd, integ->n_total) : 0;
 }
 
 static void cv_error_handler(int code, const char *module, const char *function, char *message, void *data) {
@@ -272,6 +366,8 @@ void wc_integrator_get_stats(const wc_integrator *integ, wc_integrator_stats *st
   stats->retries = integ->retries;
   stats->intervals = integ->intervals;
   stats->cell_calls = wc_graph_rhs_cell_calls(integ->rhs) + (integ->sweep ? wc_sweep_cell_calls(integ->sweep) : 0);
+  stats->halo_exchanges = integ->halo_exchanges;
+  stats->halo_bytes = integ->halo_bytes;
 }
 
 void wc_integrator_stats_print(const wc_integrator_stats *s, FILE *file) {
@@ -281,11 +377,12 @@ void wc_integrator_stats_print(const wc_integrator_stats *s, FILE *file) {
           "intervals %ld\nsteps %ld (%.2f per interval)\nrhs_evals %ld\nrhs_evals_jtimes %ld\n"
           "newton_iters %ld (%.2f per step)\nnewton_fails %ld\nerror_test_fails %ld\n"
           "linear_iters %ld (%.3f per Newton iteration)\nlinear_fails %ld\nsetups %ld\njacobian_evals %ld\n"
-          "prec_solves %ld\nretries %ld\ncell_calls %lld\nlast_step_s %.6g\n",
+          "prec_solves %ld\nretries %ld\ncell_calls %lld\nlast_step_s %.6g\nhalo_exchanges %ld\nhalo_bytes %lld\n",
           s->intervals, s->steps, (double)s->steps / intervals, s->rhs_evals, s->rhs_evals_jtimes,
           s->newton_iters, s->steps > 0 ? (double)s->newton_iters / (double)s->steps : 0.0, s->newton_fails,
           s->error_test_fails, s->linear_iters, (double)s->linear_iters / newton, s->linear_fails, s->setups,
-          s->jacobian_evals, s->prec_solves, s->retries, (long long)s->cell_calls, s->last_step_s);
+          s->jacobian_evals, s->prec_solves, s->retries, (long long)s->cell_calls, s->last_step_s, s->halo_exchanges,
+          (long long)s->halo_bytes);
 }
 
 /* ---- creation --------------------------------------------------------------------------- */
@@ -365,7 +462,41 @@ static wc_status setup_cvode(wc_integrator *integ) {
     WC_CALL(wc_sweep_set_accumulators(integ->sweep, true));
     WC_CVODE_CALL(CVodeSetPreconditioner(integ->cvode, cv_prec_setup, cv_prec_solve));
   }
+  return WC_OK;
+}
 
+/* The decomposition's parts that need no other rank: the plan must describe the ode's
+ * graph on this rank of this communicator. */
+static wc_status check_plan(const wc_integrator *integ) {
+  const wc_halo_plan *plan = integ->plan;
+  const wc_graph_ode *ode = integ->ode;
+  WC_CHECK(wc_halo_plan_local_count(plan) == ode->n_cells, WC_ERR_INTERNAL,
+           "halo plan of %d cells for a graph of %d cells", (int)wc_halo_plan_local_count(plan), (int)ode->n_cells);
+  for (int32_t i = 0; i < ode->n_cells; i++)
+    WC_CHECK(wc_halo_plan_downstream(plan)[i] == ode->downstream[i], WC_ERR_INTERNAL,
+             "node %d drains to %d in the graph but to %d in the halo plan", (int)i, (int)ode->downstream[i],
+             (int)wc_halo_plan_downstream(plan)[i]);
+  WC_CHECK(wc_halo_plan_rank(plan) == integ->rank && wc_halo_plan_rank_count(plan) == integ->size, WC_ERR_INTERNAL,
+           "halo plan of rank %d of %d on rank %d of %d", (int)wc_halo_plan_rank(plan),
+           (int)wc_halo_plan_rank_count(plan), integ->rank, integ->size);
+  WC_CHECK(ode->n_transport >= 1 || wc_halo_plan_send_count(plan) + wc_halo_plan_recv_count(plan) == 0,
+           WC_ERR_INTERNAL, "a graph with cut edges must carry something downstream");
+  return WC_OK;
+}
+
+/* Collective: the exchange of f and, for the sweep on several ranks, the pipeline. */
+static wc_status setup_decomposition(wc_integrator *integ) {
+  wc_status status = check_plan(integ);
+  if (status == WC_OK) {
+    size_t rows = (size_t)wc_halo_plan_send_count(integ->plan) * (size_t)integ->ode->n_transport;
+    integ->send_rate = calloc(rows + 1, sizeof *integ->send_rate);
+    if (!integ->send_rate) status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory for halo rates");
+  }
+  WC_CALL(wc_mpi_agree_on(integ->comm, status));
+  if (integ->ode->n_transport < 1) return WC_OK; /* nothing ever crosses */
+  WC_CALL(wc_halo_create(integ->plan, integ->comm, integ->ode->n_transport, &integ->halo));
+  if (integ->options.linear_solver == WC_LINSOL_SWEEP && integ->size > 1)
+    WC_CALL(wc_sweep_pipeline_create(integ->sweep, integ->plan, integ->comm, &integ->pipeline));
   return WC_OK;
 }
 
@@ -381,13 +512,14 @@ wc_status wc_integrator_create(const wc_graph_ode *ode, const wc_integrator_opti
   wc_integrator *integ = NULL;
   WC_MALLOC(integ, 1, "integrator");
   *integ = (wc_integrator){.ode = ode, .options = *options, .comm = comm, .size = 1, .fresh = true,
-                           .singular_node = -1};
-  integ->failure = (wc_integrator_failure){.node = -1, .state = -1, .rank = -1};
+                           .singular_node = -1, .nonfinite_node = -1, .plan = options->halo_plan};
+  integ->failure = (wc_integrator_failure){.node = -1, .global_node = -1, .state = -1, .rank = -1};
   wc_status status = WC_OK;
   if (comm != MPI_COMM_NULL) {
     MPI_Comm_rank(comm, &integ->rank);
     MPI_Comm_size(comm, &integ->size);
   }
+  integ->deferred = integ->size > 1;
   integ->n_local = (size_t)ode->n_cells * (size_t)ode->n_states;
   integ->n_flux_totals = (size_t)ode->n_cells * (size_t)ode->n_fluxes;
 
@@ -414,6 +546,7 @@ wc_status wc_integrator_create(const wc_graph_ode *ode, const wc_integrator_opti
   for (int s = 0; s < ode->n_states; s++) integ->typical_size[s] = ode->abs_tolerance[s] / options->relative_tolerance;
 
   WC_CALL_GOTO(status, fail, setup_cvode(integ));
+  if (integ->plan && comm != MPI_COMM_NULL) WC_CALL_GOTO(status, fail, setup_decomposition(integ));
   *out = integ;
   return WC_OK;
 fail:
@@ -432,6 +565,9 @@ void wc_integrator_destroy(wc_integrator **integrator) {
       N_VDestroy(*vectors[k]);
       *vectors[k] = NULL;
     }
+  wc_sweep_pipeline_destroy(&integ->pipeline);
+  wc_halo_destroy(&integ->halo);
+  free(integ->send_rate);
   wc_sweep_destroy(&integ->sweep);
   wc_graph_rhs_destroy(&integ->rhs);
   wc_sun_context_destroy(&integ->sunctx);
@@ -525,7 +661,7 @@ static void locate_failure(wc_integrator *integ, int flag, double t_fail) {
   int state = -1;
   double weighted = 0.0;
   bool nonfinite = false;
-  int32_t bad = wc_graph_rhs_nonfinite_node(integ->rhs);
+  int32_t bad = integ->nonfinite_node;
   if (bad >= 0) {
     key = INFINITY;
     node = bad;
@@ -553,6 +689,7 @@ static void locate_failure(wc_integrator *integ, int flag, double t_fail) {
     nonfinite = isinf(key);
   }
   int owner = integ->rank;
+  int32_t global_node = node;
   if (integ->size > 1) {
     struct {
       double key;
@@ -560,32 +697,41 @@ static void locate_failure(wc_integrator *integ, int flag, double t_fail) {
     } mine = {key, integ->rank}, worst = mine;
     MPI_Allreduce(&mine, &worst, 1, MPI_DOUBLE_INT, MPI_MAXLOC, integ->comm);
     owner = worst.rank;
-    double packet[4] = {(double)node, (double)state, weighted, nonfinite ? 1.0 : 0.0};
-    MPI_Bcast(packet, 4, MPI_DOUBLE, owner, integ->comm);
+    int32_t global = node >= 0 && integ->plan ? wc_halo_plan_global_index(integ->plan)[node] : node;
+    double packet[5] = {(double)node, (double)state, weighted, nonfinite ? 1.0 : 0.0, (double)global};
+    MPI_Bcast(packet, 5, MPI_DOUBLE, owner, integ->comm);
     node = (int32_t)packet[0];
     state = (int)packet[1];
     weighted = packet[2];
     nonfinite = packet[3] != 0.0;
+    global_node = (int32_t)packet[4];
+  } else {
+    global_node = node >= 0 && integ->plan ? wc_halo_plan_global_index(integ->plan)[node] : node;
   }
-  integ->failure = (wc_integrator_failure){.t_s = t_fail, .rank = owner, .node = node, .state = state,
-                                           .weighted_error = weighted, .nonfinite = nonfinite,
+  integ->failure = (wc_integrator_failure){.t_s = t_fail, .rank = owner, .node = node, .global_node = global_node,
+                                           .state = state, .weighted_error = weighted, .nonfinite = nonfinite,
                                            .cvode_flag = flag};
 }
 
 static wc_status failure_error(wc_integrator *integ, double t_stop, int retries) {
   const wc_integrator_failure *f = &integ->failure;
   char *flag_name = CVodeGetReturnFlagName(f->cvode_flag);
-  char cell[256];
+  char cell[256], where[96];
   const char *const *names = integ->ode->state_names;
+  /* With a plan, the node of the whole graph first: it is what the caller can map. */
+  if (integ->plan)
+    snprintf(where, sizeof where, "node %d (local node %d on rank %d)", (int)f->global_node, (int)f->node, f->rank);
+  else
+    snprintf(where, sizeof where, "node %d on rank %d", (int)f->node, f->rank);
   if (f->node < 0)
     snprintf(cell, sizeof cell, "no cell could be named");
   else if (f->nonfinite)
-    snprintf(cell, sizeof cell, "node %d on rank %d produced a non-finite value", (int)f->node, f->rank);
+    snprintf(cell, sizeof cell, "%s produced a non-finite value", where);
   else if (f->state < 0)
-    snprintf(cell, sizeof cell, "node %d on rank %d has a singular Newton block", (int)f->node, f->rank);
+    snprintf(cell, sizeof cell, "%s has a singular Newton block", where);
   else
-    snprintf(cell, sizeof cell, "worst cell: node %d on rank %d, state '%s' (weighted local error %.3g)",
-             (int)f->node, f->rank, names ? names[f->state] : "?", f->weighted_error);
+    snprintf(cell, sizeof cell, "worst cell: %s, state '%s' (weighted local error %.3g)", where,
+             names ? names[f->state] : "?", f->weighted_error);
   wc_status status = wc_error_set(WC_ERR_NUMERICS, __FILE__, __LINE__,
                                   "solver failed at t = %.9g s (day %.4f) integrating to %.9g s, after %d "
                                   "restart(s): %s%s%s; %s",
@@ -606,7 +752,10 @@ wc_status wc_integrator_advance(wc_integrator *integ, double t_stop) {
   for (;;) {
     integ->callback_status = WC_OK;
     integ->singular_node = -1;
+    integ->nonfinite_node = -1;
     integ->numeric_events = 0;
+    integ->pending_events = 0;
+    integ->stop = false;
     integ->cvode_message[0] = '\0';
     wc_graph_rhs_clear_nonfinite(integ->rhs);
     WC_CVODE_CALL(CVodeSetStopTime(integ->cvode, t_stop));

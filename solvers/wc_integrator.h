@@ -32,8 +32,22 @@
  * time and the worst cell (wc_integrator_last_failure has them as numbers).
  *
  * MPI: every rank integrates its own cells (the graph in wc_graph_ode is rank-local);
- * vector norms are global, so every call here is collective on the communicator, and
- * callback failures are agreed across ranks before CVODE sees them.
+ * vector norms are global, so every call here is collective on the communicator. With a
+ * halo plan (options.halo_plan: the rank's share of one basin, hpc/wc_halo.h) the ranks
+ * are one system:
+ *   - each f evaluation first computes the outflows of the cells draining to other ranks,
+ *     exchanges them (point to point, no collective) into the extra inflow, then runs the
+ *     local pass (exact by the outflow contract of wc_graph_ode.h);
+ *   - `sweep` is the exact sweep pipelined along the rank graph (wc_sweep_pipeline.h),
+ *     so Newton iterations and budget closure are those of one process; `gmres_sweep`
+ *     preconditions GMRES with each rank's sweep alone (block Jacobi: off-rank
+ *     contributions dropped), exact after flow_depth iterations.
+ * Without a plan each rank's graph is closed (independent copies, tests).
+ * On more than one rank the f and solve callbacks never decide a failure alone (CVODE on
+ * every rank must take the same path): a rank whose cell failed fills its share of the
+ * output with NaN, which every rank then sees in the next global norm, and the failure is
+ * agreed at the next collective callback (preconditioner setup; for plain GMRES the error
+ * weights, once per step). So f has no collective at all.
  */
 #ifndef WC_INTEGRATOR_H
 #define WC_INTEGRATOR_H
@@ -45,6 +59,7 @@
 #include <mpi.h>
 
 #include "wc_graph_ode.h"
+#include "wc_halo.h"
 #include "wc_scenario.h" /* wc_linear_solver */
 #include "wc_status.h"
 
@@ -67,6 +82,9 @@ typedef struct wc_integrator_options {
                                      with 24 stop times a day */
   bool sundials_vector;           /* Debian's N_Vector_Parallel instead of wc_nvector
                                      (benchmarks); default off */
+  const wc_halo_plan *halo_plan;  /* this rank's share of a partitioned graph (borrowed;
+                                     must outlive the integrator; its local graph is the
+                                     ode's), or NULL: the rank's graph is closed. Default NULL */
 } wc_integrator_options;
 
 /* The defaults above. */
@@ -88,8 +106,10 @@ typedef struct wc_integrator_stats {
   long jacobian_evals;     /* block Jacobian evaluations (FD or analytic) */
   long prec_solves;        /* sweeps */
   long retries;            /* restarts after a failure */
-  int64_t cell_calls;      /* every call of the cell function (f passes, FD) */
+  int64_t cell_calls;      /* every call of the cell function (f passes, FD, send cells) */
   double last_step_s;      /* last step size taken */
+  long halo_exchanges;     /* f evaluations with a halo exchange (with a halo plan) */
+  int64_t halo_bytes;      /* bytes this rank sent in them and in pipelined sweeps */
 } wc_integrator_stats;
 
 /* What the last failed advance found (valid after WC_ERR_NUMERICS from advance). */
@@ -97,6 +117,8 @@ typedef struct wc_integrator_failure {
   double t_s;              /* simulated time of the last good state, s */
   int rank;                /* rank owning the cell (on every rank) */
   int32_t node;            /* rank-local node index; -1 if no cell could be named */
+  int32_t global_node;     /* the node in the partitioned graph (halo plan's global index);
+                              = node without a plan */
   int state;               /* state index within the cell, -1 if none */
   double weighted_error;   /* |local error estimate| * error weight; inf when non-finite */
   bool nonfinite;          /* the cell produced a non-finite value */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "wc_log.h"
+#include "wc_mpi.h"
 
 static double wall_seconds(void) {
   struct timespec now;
@@ -61,18 +62,40 @@ static wc_status report_failure(const wc_basin *basin, wc_integrator *integrator
   snprintf(message, sizeof message, "%s", wc_error_message());
   if (!failure) return status;
   wc_time_format(o->start + (wc_time_s)floor(failure->t_s), date, sizeof date);
-  if (failure->node >= 0 && failure->node < basin->graph->n) {
+  if (failure->node >= 0 && failure->global_node >= 0 && failure->global_node < basin->graph->n) {
     const wc_drainage_graph *graph = basin->graph;
     return wc_error_set(status, __FILE__, __LINE__, "solver failed at %s in cell row %d, column %d (%s): %s", date,
-                        graph->row[failure->node], graph->col[failure->node],
+                        graph->row[failure->global_node], graph->col[failure->global_node],
                         failure->nonfinite ? "non-finite value" : "largest error", message);
   }
   return wc_error_set(status, __FILE__, __LINE__, "solver failed at %s: %s", date, message);
 }
 
+/* The job the loop runs in: its communicator, and whether the ranks share one basin. */
+typedef struct loop_job {
+  MPI_Comm comm; /* MPI_COMM_NULL or size 1: alone */
+  int rank, size;
+  bool distributed; /* a partition: station totals and budgets are sums over ranks */
+} loop_job;
+
+/* Every rank returns the same status (collective when there are several ranks). */
+static wc_status agree(const loop_job *job, wc_status status) {
+  return job->size > 1 ? wc_mpi_agree_on(job->comm, status) : status;
+}
+
+/* Sum `count` doubles over the ranks, onto rank 0 (root) or onto all. */
+static wc_status sum_over_ranks(const loop_job *job, double *values, int count, bool all) {
+  if (!job->distributed || job->size <= 1 || count == 0) return WC_OK;
+  int code = all ? MPI_Allreduce(MPI_IN_PLACE, values, count, MPI_DOUBLE, MPI_SUM, job->comm)
+                 : MPI_Reduce(job->rank == 0 ? MPI_IN_PLACE : values, values, count, MPI_DOUBLE, MPI_SUM, 0,
+                              job->comm);
+  return wc_mpi_status(code, __FILE__, __LINE__, all ? "MPI_Allreduce" : "MPI_Reduce");
+}
+
 static wc_status run_loop(const wc_basin *basin, wc_model *model, wc_forcing *forcing, const wc_simulation_options *o,
                           wc_simulation_output_fn output, void *context, wc_integrator *integrator,
-                          const wc_stations *stations, wc_simulation_report *report) {
+                          const wc_stations *stations, const wc_stations *local_stations, const loop_job *job,
+                          wc_simulation_report *report) {
   int32_t n = wc_model_ode(model)->n_cells;
   double *weather = NULL, *totals = NULL, *totals_before = NULL;
   wc_station_sample *samples = NULL;
@@ -90,10 +113,13 @@ static wc_status run_loop(const wc_basin *basin, wc_model *model, wc_forcing *fo
   progress_state progress = {.mode = o->progress, .wall_start = wall_seconds(), .last_print = wall_seconds()};
   wc_time_s output_start = o->start;
   for (wc_time_s t = o->start; t < o->end; t += (wc_time_s)o->step_s) {
-    WC_CALL_GOTO(status, done, wc_forcing_next(forcing, t, &values));
-    WC_CALL_GOTO(status, done,
-                 wc_model_set_forcing(model, t, o->step_s, values.precipitation_mm, values.temperature_c,
-                                      values.temperature_min_c, values.temperature_max_c));
+    /* Forcing is per rank (its own cells): agree before the collective advance, so a bad
+     * value on one rank stops every rank with that rank's message. */
+    status = wc_forcing_next(forcing, t, &values);
+    if (status == WC_OK)
+      status = wc_model_set_forcing(model, t, o->step_s, values.precipitation_mm, values.temperature_c,
+                                    values.temperature_min_c, values.temperature_max_c);
+    WC_CALL_GOTO(status, done, agree(job, status));
     wc_time_s t_end = t + (wc_time_s)o->step_s;
     status = wc_integrator_advance(integrator, (double)(t_end - o->start));
     if (status != WC_OK) {
@@ -108,11 +134,15 @@ static wc_status run_loop(const wc_basin *basin, wc_model *model, wc_forcing *fo
         if (!isfinite(y[k])) report->nonfinite_states++;
         else if (y[k] < report->min_state) report->min_state = y[k];
       }
-      wc_stations_totals(stations, model, wc_integrator_flux_totals(integrator), totals);
+      /* This rank's share of each station (its cells), summed onto rank 0. */
+      wc_stations_totals(local_stations, model, wc_integrator_flux_totals(integrator), totals);
+      WC_CALL_GOTO(status, done, sum_over_ranks(job, totals, 2 * stations->count, false));
       for (int32_t k = 0; k < stations->count; ++k)
         wc_station_sample_from_totals(totals_before + 2 * k, totals + 2 * k, (double)(t_end - output_start),
                                       &samples[k]);
-      if (output) WC_CALL_GOTO(status, done, output(context, output_start, t_end, stations, samples));
+      if (output && (!job->distributed || job->rank == 0))
+        status = output(context, output_start, t_end, stations, samples);
+      WC_CALL_GOTO(status, done, agree(job, status));
       memcpy(totals_before, totals, n_totals * sizeof *totals);
       output_start = t_end;
     }
@@ -120,6 +150,8 @@ static wc_status run_loop(const wc_basin *basin, wc_model *model, wc_forcing *fo
   }
   wc_budgets_compute(basin, model, wc_integrator_state(integrator), wc_integrator_flux_totals(integrator),
                      report->budget_end);
+  WC_CALL_GOTO(status, done,
+               sum_over_ranks(job, (double *)report->budget_end, report->n_budgets * WC_BUDGET_DOUBLES, true));
 done:
   free(weather);
   free(totals);
@@ -140,9 +172,18 @@ wc_status wc_simulation_run(const wc_basin *basin, wc_model *model, wc_forcing *
   WC_MALLOC(report->budget_end, (size_t)report->n_budgets, "budgets");
 
   double *y0 = NULL, *zero = NULL;
+  int32_t *node_list = NULL, *node_rank = NULL, *node_local = NULL;
   wc_integrator *integrator = NULL;
-  wc_stations *stations = NULL;
+  wc_stations *stations = NULL, *local_stations = NULL;
   wc_status status = WC_OK;
+  loop_job job = {.comm = comm, .rank = 0, .size = 1, .distributed = options->plan != NULL};
+  if (comm != MPI_COMM_NULL) {
+    MPI_Comm_rank(comm, &job.rank);
+    MPI_Comm_size(comm, &job.size);
+  }
+  WC_CHECK(!job.distributed || (options->partition && wc_halo_plan_local_count(options->plan) == ode->n_cells &&
+                                wc_model_global_nodes(model) != NULL),
+           WC_ERR_INTERNAL, "a distributed run needs the partition, this rank's plan and its local model");
   WC_MALLOC(y0, (size_t)ode->n_cells * (size_t)ode->n_states, "the initial state");
   zero = calloc((size_t)ode->n_cells * (size_t)ode->n_fluxes + 1, sizeof *zero);
   if (!zero) {
@@ -151,16 +192,45 @@ wc_status wc_simulation_run(const wc_basin *basin, wc_model *model, wc_forcing *
   }
   wc_model_initial_state(model, y0);
   wc_budgets_compute(basin, model, y0, zero, report->budget_start);
-  WC_CALL_GOTO(status, done, wc_stations_create(basin, &stations));
-  WC_CALL_GOTO(status, done, wc_integrator_create(ode, &options->integrator, comm, &integrator));
+  WC_CALL_GOTO(status, done,
+               sum_over_ranks(&job, (double *)report->budget_start, report->n_budgets * WC_BUDGET_DOUBLES, true));
+  /* Stations are built alike on every rank from the basin; with a partition each rank
+   * keeps the station cells it owns (wc_partition_locate), in its local numbering. */
+  status = wc_stations_create(basin, &stations);
+  if (status == WC_OK && job.distributed) {
+    int32_t total = wc_stations_node_total(stations), position = 0;
+    node_list = calloc((size_t)total + 1, sizeof *node_list);
+    node_rank = calloc((size_t)total + 1, sizeof *node_rank);
+    node_local = calloc((size_t)total + 1, sizeof *node_local);
+    if (!node_list || !node_rank || !node_local)
+      status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory locating the stations");
+    for (int32_t k = 0; status == WC_OK && k < stations->count; ++k)
+      for (int32_t j = 0; j < stations->items[k].n_nodes; ++j) node_list[position++] = stations->items[k].nodes[j];
+    if (status == WC_OK) status = wc_partition_locate(options->partition, total, node_list, node_rank, node_local);
+    if (status == WC_OK) status = wc_stations_localize(stations, job.rank, node_rank, node_local, &local_stations);
+  }
+  WC_CALL_GOTO(status, done, agree(&job, status));
+  wc_integrator_options integrator_options = options->integrator;
+  if (job.distributed) integrator_options.halo_plan = options->plan;
+  WC_CALL_GOTO(status, done, wc_integrator_create(ode, &integrator_options, comm, &integrator));
   WC_CALL_GOTO(status, done, wc_integrator_set_state(integrator, 0.0, y0));
   double wall_start = wall_seconds();
-  status = run_loop(basin, model, forcing, options, output, output_context, integrator, stations, report);
+  status = run_loop(basin, model, forcing, options, output, output_context, integrator, stations,
+                    local_stations ? local_stations : stations, &job, report);
   report->wall_s = wall_seconds() - wall_start;
   wc_integrator_get_stats(integrator, &report->stats);
+  if (status == WC_OK && job.distributed && job.size > 1) {
+    double low = report->min_state;
+    long long bad = (long long)report->nonfinite_states;
+    MPI_Allreduce(MPI_IN_PLACE, &low, 1, MPI_DOUBLE, MPI_MIN, comm);
+    MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_LONG_LONG, MPI_SUM, comm);
+    report->min_state = low;
+    report->nonfinite_states = (int64_t)bad;
+  }
   if (status == WC_OK) {
     double days = (double)(options->end - options->start) / 86400.0;
-    report->cell_days_per_s = report->wall_s > 0 ? ode->n_cells * days / report->wall_s : 0;
+    double cells = job.distributed ? (double)wc_partition_cell_count(options->partition) : (double)ode->n_cells;
+    report->cell_days_per_s = report->wall_s > 0 ? cells * days / report->wall_s : 0;
     wc_budget_closure(&report->budget_start[0], &report->budget_end[0], &report->water_closure, &report->n_closure);
     for (int32_t k = 0; k < report->n_budgets; ++k) {
       double water, n;
@@ -172,6 +242,10 @@ wc_status wc_simulation_run(const wc_basin *basin, wc_model *model, wc_forcing *
 done:
   wc_integrator_destroy(&integrator);
   wc_stations_destroy(&stations);
+  wc_stations_destroy(&local_stations);
+  free(node_list);
+  free(node_rank);
+  free(node_local);
   free(y0);
   free(zero);
   return status;

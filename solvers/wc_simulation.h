@@ -6,6 +6,15 @@
  * stations' series (sections and reservoir inflows) go to an observer callback, so the
  * loop knows nothing of files; at the end the water and nitrogen budgets of the basin and
  * of every jurisdiction are closed and reported.
+ *
+ * MPI (options.partition and options.plan given): the model is this rank's share of the
+ * basin (wc_model_create_local over the plan's cells) and the forcing serves those cells.
+ * The ranks integrate one system (wc_integrator.h); at output times the stations' totals
+ * are summed onto rank 0 (one MPI_Reduce: each station's cells are on their owner ranks),
+ * which alone calls `output`; the budgets are summed over ranks at the start and the end
+ * (MPI_Allreduce), so every rank's report holds the basin's. No rank ever holds the whole
+ * grid's states. A failure on any rank (forcing, output, solver) is agreed, so every rank
+ * returns the same error.
  */
 #ifndef WC_SIMULATION_H
 #define WC_SIMULATION_H
@@ -25,9 +34,13 @@ typedef struct wc_simulation_options {
   double output_interval_s;   /* a multiple of step_s */
   wc_integrator_options integrator;
   int progress;               /* 0 none, 1 a live line (terminal), 2 periodic log lines (batch) */
+  const wc_partition *partition; /* the basin graph's partition over the ranks of comm, and */
+  const wc_halo_plan *plan;      /* this rank's plan; both NULL: the model is the whole basin
+                                    (on every rank alike) */
 } wc_simulation_options;
 
-/* Called at the end of every output interval with one sample per station. */
+/* Called at the end of every output interval with one sample per station (under MPI with a
+ * partition, on rank 0 only). */
 typedef wc_status (*wc_simulation_output_fn)(void *context, wc_time_s interval_start, wc_time_s interval_end,
                                              const wc_stations *stations, const wc_station_sample *samples);
 
@@ -47,7 +60,7 @@ typedef struct wc_simulation_report {
 /*
  * Run the period. `forcing` covers the model's cells (in node order). On success the
  * report is filled (free with wc_simulation_report_free). A numerical failure names the
- * simulated date and the worst cell (row, column).
+ * simulated date and the worst cell (row, column of the basin grid). Collective on comm.
  */
 WC_NODISCARD wc_status wc_simulation_run(const wc_basin *basin, wc_model *model, wc_forcing *forcing,
                                          const wc_simulation_options *options, wc_simulation_output_fn output,

@@ -110,6 +110,7 @@ double *wc_sweep_outflow_gradients(wc_sweep *sweep) { return sweep->grad; }
 double wc_sweep_gamma(const wc_sweep *sweep) { return sweep->gamma; }
 int32_t wc_sweep_failed_node(const wc_sweep *sweep) { return sweep->failed_node; }
 int64_t wc_sweep_cell_calls(const wc_sweep *sweep) { return sweep->cell_calls; }
+int wc_sweep_transport_count(const wc_sweep *sweep) { return sweep->ode->n_transport; }
 
 /* ---- evaluation ------------------------------------------------------------------------ */
 
@@ -404,12 +405,15 @@ done:
 
 /* ---- solve ----------------------------------------------------------------------------- */
 
-static WC_ALWAYS_INLINE void solve_kernel(const int ns, const int nt, int32_t n, const int32_t *downstream,
-                                          const int *target, const double *inverse, const double *grad,
-                                          double gamma, double *acc, const double *b, double *x) {
+/* Solve `count` cells: cells[j] in the given order (topological), or 0..count-1 when
+ * cells is NULL. acc holds, per cell, what its upstream cells solved so far contribute. */
+static WC_ALWAYS_INLINE void solve_kernel(const int ns, const int nt, int32_t count, const int32_t *cells,
+                                          const int32_t *downstream, const int *target, const double *inverse,
+                                          const double *grad, double gamma, double *acc, const double *b,
+                                          double *x) {
   double r[64], xi[64];
-  if (nt > 0) memset(acc, 0, (size_t)n * (size_t)nt * sizeof *acc);
-  for (int32_t i = 0; i < n; i++) {
+  for (int32_t j = 0; j < count; j++) {
+    const int32_t i = cells ? cells[j] : j;
     const double *bi = b + (size_t)i * (size_t)ns;
     for (int c = 0; c < ns; c++) r[c] = bi[c];
     const double *ai = acc + (size_t)i * (size_t)nt;
@@ -466,17 +470,16 @@ static void solve_totals(const wc_sweep *sweep, const double *b, double *x) {
 
 /* Structured solve of one block: group by group, x_g = inv_gg (r_g + gamma * sum over
  * earlier columns of J_gc x_c). */
-static void solve_groups(const wc_sweep *sweep, const double *b, double *x) {
+static void solve_groups(const wc_sweep *sweep, const double *b, double *x, int32_t count, const int32_t *cells) {
   const wc_graph_ode *ode = sweep->ode;
-  const int32_t n = ode->n_cells;
   const int ns = ode->n_states, nt = ode->n_transport;
   const int32_t *downstream = ode->downstream;
   const int *target = ode->transport_target;
   const double gamma = sweep->gamma;
   double *acc = sweep->acc;
   double r[64], xi[64];
-  if (nt > 0) memset(acc, 0, (size_t)n * (size_t)nt * sizeof *acc);
-  for (int32_t i = 0; i < n; i++) {
+  for (int32_t j = 0; j < count; j++) {
+    const int32_t i = cells ? cells[j] : j;
     const double *bi = b + (size_t)i * (size_t)ns;
     for (int c = 0; c < ns; c++) r[c] = bi[c];
     const double *ai = acc + (size_t)i * (size_t)nt;
@@ -511,26 +514,57 @@ static void solve_groups(const wc_sweep *sweep, const double *b, double *x) {
   }
 }
 
-void wc_sweep_solve(wc_sweep *sweep, const double *b, double *x) {
+void wc_sweep_solve_begin(wc_sweep *sweep) {
   const wc_graph_ode *ode = sweep->ode;
-  const int32_t n = ode->n_cells;
+  if (ode->n_transport > 0 && ode->n_cells > 0)
+    memset(sweep->acc, 0, (size_t)ode->n_cells * (size_t)ode->n_transport * sizeof *sweep->acc);
+}
+
+void wc_sweep_solve_cells(wc_sweep *sweep, const double *b, double *x, int32_t count, const int32_t *cells) {
+  const wc_graph_ode *ode = sweep->ode;
   const int nt = ode->n_transport;
   const int32_t *down = ode->downstream;
   const int *target = ode->transport_target;
   const double g = sweep->gamma;
   if (sweep->n_groups > 1) {
-    solve_groups(sweep, b, x);
-    if (sweep->accumulate) solve_totals(sweep, b, x);
+    solve_groups(sweep, b, x, count, cells);
     return;
   }
+  const double *inv = sweep->inverse, *grad = sweep->grad;
+  double *acc = sweep->acc;
   switch (ode->n_states) {
-  case 1: solve_kernel(1, nt, n, down, target, sweep->inverse, sweep->grad, g, sweep->acc, b, x); break;
-  case 2: solve_kernel(2, nt, n, down, target, sweep->inverse, sweep->grad, g, sweep->acc, b, x); break;
-  case 3: solve_kernel(3, nt, n, down, target, sweep->inverse, sweep->grad, g, sweep->acc, b, x); break;
-  case 4: solve_kernel(4, nt, n, down, target, sweep->inverse, sweep->grad, g, sweep->acc, b, x); break;
-  case 5: solve_kernel(5, nt, n, down, target, sweep->inverse, sweep->grad, g, sweep->acc, b, x); break;
-  case 6: solve_kernel(6, nt, n, down, target, sweep->inverse, sweep->grad, g, sweep->acc, b, x); break;
-  default: solve_kernel(ode->n_states, nt, n, down, target, sweep->inverse, sweep->grad, g, sweep->acc, b, x); break;
+  case 1: solve_kernel(1, nt, count, cells, down, target, inv, grad, g, acc, b, x); break;
+  case 2: solve_kernel(2, nt, count, cells, down, target, inv, grad, g, acc, b, x); break;
+  case 3: solve_kernel(3, nt, count, cells, down, target, inv, grad, g, acc, b, x); break;
+  case 4: solve_kernel(4, nt, count, cells, down, target, inv, grad, g, acc, b, x); break;
+  case 5: solve_kernel(5, nt, count, cells, down, target, inv, grad, g, acc, b, x); break;
+  case 6: solve_kernel(6, nt, count, cells, down, target, inv, grad, g, acc, b, x); break;
+  default: solve_kernel(ode->n_states, nt, count, cells, down, target, inv, grad, g, acc, b, x); break;
   }
+}
+
+void wc_sweep_add_contribution(wc_sweep *sweep, int32_t cell, const double *contribution) {
+  const int nt = sweep->ode->n_transport;
+  double *acc = sweep->acc + (size_t)cell * (size_t)nt;
+  for (int k = 0; k < nt; k++) acc[k] += contribution[k];
+}
+
+void wc_sweep_contribution(const wc_sweep *sweep, int32_t cell, const double *x, double *contribution) {
+  const int ns = sweep->ode->n_states, nt = sweep->ode->n_transport;
+  const double *g = sweep->grad + (size_t)cell * (size_t)(nt * ns), *xi = x + (size_t)cell * (size_t)ns;
+  for (int k = 0; k < nt; k++) {
+    double s = 0.0;
+    for (int c = 0; c < ns; c++) s += g[k * ns + c] * xi[c];
+    contribution[k] = s;
+  }
+}
+
+void wc_sweep_solve_totals(wc_sweep *sweep, const double *b, double *x) {
   if (sweep->accumulate) solve_totals(sweep, b, x);
+}
+
+void wc_sweep_solve(wc_sweep *sweep, const double *b, double *x) {
+  wc_sweep_solve_begin(sweep);
+  wc_sweep_solve_cells(sweep, b, x, sweep->ode->n_cells, NULL);
+  wc_sweep_solve_totals(sweep, b, x);
 }

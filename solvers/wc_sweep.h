@@ -73,6 +73,29 @@ int32_t wc_sweep_failed_node(const wc_sweep *sweep);
  * the same array. */
 void wc_sweep_solve(wc_sweep *sweep, const double *b, double *x);
 
+/*
+ * The same solve in pieces, for a sweep pipelined over ranks (wc_sweep_pipeline.h), where
+ * some upstream cells of this rank's cells live on other ranks:
+ *   wc_sweep_solve_begin        clear what upstream cells contribute to each cell;
+ *   wc_sweep_solve_cells        solve `count` cells, cells[j] in that order (topological;
+ *                               NULL: 0..count-1), each with what was contributed to it so
+ *                               far, and add each one's G x to its local downstream cell;
+ *   wc_sweep_add_contribution   add G_u x_u [n_transport] of a remote upstream cell u to `cell`;
+ *   wc_sweep_contribution       G_cell x_cell [n_transport]: what `cell` (solved) passes
+ *                               downstream, for a cell whose downstream is on another rank;
+ *   wc_sweep_solve_totals       the budget totals' rows, once every cell is solved.
+ * wc_sweep_solve is begin + all cells + totals. Every cell must be solved after all its
+ * upstream cells (local and remote) contributed.
+ */
+void wc_sweep_solve_begin(wc_sweep *sweep);
+void wc_sweep_solve_cells(wc_sweep *sweep, const double *b, double *x, int32_t count, const int32_t *cells);
+void wc_sweep_add_contribution(wc_sweep *sweep, int32_t cell, const double *contribution);
+void wc_sweep_contribution(const wc_sweep *sweep, int32_t cell, const double *x, double *contribution);
+void wc_sweep_solve_totals(wc_sweep *sweep, const double *b, double *x);
+
+/* Quantities carried downstream (the length of a contribution). */
+int wc_sweep_transport_count(const wc_sweep *sweep);
+
 /* Cell function calls made by wc_sweep_evaluate so far. */
 int64_t wc_sweep_cell_calls(const wc_sweep *sweep);
 

@@ -120,3 +120,29 @@ wc_status wc_budget_csv_write(const char *path, const wc_basin *basin, const wc_
   free(partial);
   return status;
 }
+
+wc_status wc_partition_csv_write(const char *path, int32_t n_ranks, const int32_t *cells, const int32_t *cut_out,
+                                 const int32_t *cut_in, const int32_t *neighbours_out, const int32_t *neighbours_in) {
+  char *partial = NULL;
+  WC_CALL(partial_name(path, &partial));
+  FILE *file = fopen(partial, "w");
+  if (!file) {
+    wc_status status = wc_error_set(WC_ERR_IO, __FILE__, __LINE__, "%s: cannot create: %s", partial, strerror(errno));
+    free(partial);
+    return status;
+  }
+  fputs("rank,cells,cut_edges_out,cut_edges_in,neighbours_out,neighbours_in\n", file);
+  for (int32_t r = 0; r < n_ranks; ++r)
+    fprintf(file, "%d,%d,%d,%d,%d,%d\n", (int)r, (int)cells[r], (int)cut_out[r], (int)cut_in[r], (int)neighbours_out[r],
+            (int)neighbours_in[r]);
+  int failed = ferror(file);
+  failed |= fclose(file) != 0;
+  wc_status status = WC_OK;
+  if (failed)
+    status = wc_error_set(WC_ERR_IO, __FILE__, __LINE__, "%s: write failed: %s", partial, strerror(errno));
+  else if (rename(partial, path) != 0)
+    status = wc_error_set(WC_ERR_IO, __FILE__, __LINE__, "cannot rename %s to %s: %s", partial, path, strerror(errno));
+  if (status != WC_OK) remove(partial);
+  free(partial);
+  return status;
+}

@@ -32,4 +32,11 @@ WC_NODISCARD wc_status wc_series_csv_close(wc_series_csv **csv, int commit);
 WC_NODISCARD wc_status wc_budget_csv_write(const char *path, const wc_basin *basin, const wc_budget *start,
                                            const wc_budget *end, int32_t n_budgets);
 
+/* The partition of a run, one row per rank (docs/output.md, STEM-partition.csv): cells,
+ * cut edges leaving and entering the rank, ranks it sends to and receives from. Arrays of
+ * n_ranks. To PATH via PATH.partial. */
+WC_NODISCARD wc_status wc_partition_csv_write(const char *path, int32_t n_ranks, const int32_t *cells,
+                                              const int32_t *cut_out, const int32_t *cut_in,
+                                              const int32_t *neighbours_out, const int32_t *neighbours_in);
+
 #endif

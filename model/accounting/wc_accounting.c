@@ -121,14 +121,18 @@ void wc_budgets_compute(const wc_basin *basin, const wc_model *model, const doub
   memset(budgets, 0, (size_t)n_budgets * sizeof *budgets);
   double area_m2 = wc_model_cell_area_m2(model);
   double to_m3 = 1e-3 * area_m2, to_kg = 1e-4 * area_m2;
-  for (int32_t i = 0; i < graph->n; ++i) {
+  /* A rank-local model sums its own cells (node i is basin node g); ranks add the sums. */
+  const int32_t *global_node = wc_model_global_nodes(model);
+  int32_t n_cells = wc_model_ode(model)->n_cells;
+  for (int32_t i = 0; i < n_cells; ++i) {
+    int32_t g = global_node ? global_node[i] : i;
     int32_t here[9], there[9];
-    int n_here = regions_of(basin, basin->jurisdiction[graph->cell[i]], here);
+    int n_here = regions_of(basin, basin->jurisdiction[graph->cell[g]], here);
     const double *s = y + (size_t)i * WC_STATE_COUNT;
     const double *a = q + (size_t)i * WC_FLUX_COUNT;
     double water = (s[WC_STATE_SNOW] + s[WC_STATE_SOIL] + s[WC_STATE_GROUNDWATER] + s[WC_STATE_SURFACE]) * to_m3;
     double n = (s[WC_STATE_NO3] + s[WC_STATE_ORGANIC_N] + s[WC_STATE_GROUNDWATER_N] + s[WC_STATE_SURFACE_N]) * to_kg;
-    int32_t d = graph->downstream[i];
+    int32_t d = graph->downstream[g];
     int n_there = d >= 0 ? regions_of(basin, basin->jurisdiction[graph->cell[d]], there) : 0;
     for (int k = 0; k < n_here; ++k) {
       wc_budget *b = &budgets[here[k]];

@@ -46,6 +46,19 @@ void wc_stations_destroy(wc_stations **stations);
  * output interval give volume, load, mean discharge and flow-weighted concentration. */
 void wc_stations_totals(const wc_stations *stations, const wc_model *model, const double *q, double *totals);
 
+/* Number of station cells, all stations together (the length of the arrays below). */
+int32_t wc_stations_node_total(const wc_stations *stations);
+
+/*
+ * The same stations (same count, names and order) holding only the cells that rank `rank`
+ * owns, renumbered to its local nodes, for wc_stations_totals on a rank-local model: the
+ * ranks' totals then add up to the basin's. node_rank and node_local give the owner and
+ * local node of every station cell, station after station in station order
+ * (wc_stations_node_total entries, e.g. from wc_partition_locate).
+ */
+WC_NODISCARD wc_status wc_stations_localize(const wc_stations *stations, int32_t rank, const int32_t *node_rank,
+                                            const int32_t *node_local, wc_stations **local);
+
 typedef struct wc_station_sample {
   double discharge_m3_s;      /* mean over the interval */
   double volume_m3;
@@ -73,7 +86,10 @@ typedef struct wc_budget {
 /*
  * Budgets of the whole basin (budgets[0]) and of each jurisdiction of the basin's table
  * (budgets[1 + k] for jurisdictions[k], its sub-jurisdictions included), from states y and
- * accumulators q. budgets has 1 + basin->n_jurisdictions entries, zeroed here.
+ * accumulators q of the model's cells. budgets has 1 + basin->n_jurisdictions entries,
+ * zeroed here. For a rank-local model (wc_model_create_local) these are the rank's shares:
+ * summed over ranks (one MPI_Allreduce of WC_BUDGET_DOUBLES per budget) they are the
+ * basin's, since inflow and outflow between regions are decided by the basin's graph.
  */
 void wc_budgets_compute(const wc_basin *basin, const wc_model *model, const double *y, const double *q,
                         wc_budget *budgets);

@@ -39,6 +39,14 @@
  *                       when the solver does not need them
  * Must be a pure function of its arguments and the forcing of the current interval, and
  * must keep stores non-negative by construction (no outflow from an empty store).
+ *
+ * Contract: `outflow` depends on the cell's own states y (and t, the forcing) only, never
+ * on `inflow`: what arrives changes a cell's derivatives, not what it releases in the same
+ * instant. Under MPI the solver relies on it: a rank computes the outflows of its cells
+ * that drain to another rank first (calling the function with zero inflow), sends them,
+ * and only then runs its pass; one halo exchange per f evaluation is then exact (the
+ * graph's couplings are all cell -> downstream cell). wcsim's physics keeps it
+ * (tests/mpi/test_distributed.c checks wc_model_cell_rhs against random inflows).
  */
 typedef wc_status (*wc_cell_rhs_fn)(void *context, double t, int32_t node, const double *y, const double *inflow,
                                     double *ydot, double *outflow, double *flux);

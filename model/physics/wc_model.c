@@ -261,6 +261,8 @@ void wc_model_destroy(wc_model **model) {
   free((*model)->y_m);
   free((*model)->elevation_m);
   free((*model)->latitude_deg);
+  free((*model)->global_node);
+  free((*model)->local_graph);
   free(*model);
   *model = NULL;
 }
@@ -282,7 +284,8 @@ void wc_model_set_parameters(wc_model *model, const wc_parameters *parameters) {
   derive_rates(model);
   const wc_basin *basin = model->basin;
   for (int32_t i = 0; i < model->n; ++i) {
-    double area_km2 = basin->flow_accumulation_km2[basin->graph->cell[i]];
+    int32_t node = model->global_node ? model->global_node[i] : i;
+    double area_km2 = basin->flow_accumulation_km2[basin->graph->cell[node]];
     model->cells[i].channel_width_m =
         fmax(1.0, parameters->channel_width_coefficient_m * pow(area_km2, parameters->channel_width_exponent));
     model->cells[i].retention_k20_per_s =
@@ -371,11 +374,12 @@ wc_status wc_model_set_forcing(wc_model *model, wc_time_s start, double step_s, 
     double theta_factor = pow(pm->stream_retention_theta, t - 20.0);
     if (!(isfinite(p) && p >= 0 && isfinite(t) && isfinite(temperature_min_c[i]) && isfinite(temperature_max_c[i]))) {
       char when[32];
+      int32_t node = model->global_node ? model->global_node[i] : i;
       wc_time_format(start, when, sizeof when);
       WC_FAIL(WC_ERR_INPUT,
               "forcing at %s for cell row %d, column %d: precipitation %g mm, temperature %g degC (min %g, max %g); "
               "precipitation must be finite and >= 0, temperatures finite",
-              when, model->basin->graph->row[i], model->basin->graph->col[i], p, t, temperature_min_c[i],
+              when, model->basin->graph->row[node], model->basin->graph->col[node], p, t, temperature_min_c[i],
               temperature_max_c[i]);
     }
     wc_cell_forcing *f = &model->forcing[i];

@@ -62,6 +62,24 @@ WC_NODISCARD wc_status wc_model_create(const wc_basin *basin, const wc_scenario 
                                        const wc_parameters *parameters, wc_model **model);
 void wc_model_destroy(wc_model **model);
 
+/*
+ * A model of some of the basin's cells only (one MPI rank's share), taken from a model of
+ * the whole basin: model node i is basin node global_node[i] (strictly ascending, so the
+ * local order stays topological), with that node's static data, and the local graph
+ * (downstream[n_cells], > i or -1 where flow leaves the model; upstream CSR) as
+ * wc_halo_plan gives it. All arrays are copied: `whole` may be destroyed afterwards, the
+ * basin may not. Forcing, initial states and outputs are then per local node, and every
+ * local node gets exactly what its basin node gets in the whole model. WC_ERR_INTERNAL for
+ * a node list that is not ascending or out of range, or when `whole` is itself local.
+ */
+WC_NODISCARD wc_status wc_model_create_local(const wc_model *whole, int32_t n_cells, const int32_t *global_node,
+                                             const int32_t *downstream, const int32_t *upstream_start,
+                                             const int32_t *upstream_index, wc_model **model);
+
+/* [n_cells] the basin node of each model node, or NULL when the model is the whole basin
+ * (node i is basin node i). Owned by the model. */
+const int32_t *wc_model_global_nodes(const wc_model *model);
+
 /* The ODE the solver integrates (owned by the model; valid while it lives). */
 const wc_graph_ode *wc_model_ode(const wc_model *model);
 
@@ -91,7 +109,7 @@ double wc_model_cell_area_m2(const wc_model *model);
 void wc_model_override_surface(wc_model *model, double impervious_fraction, double ksat_mm_per_h,
                                double manning_n);
 
-/* Add a constant point source at `node` (m3/s of water carrying TN in mg/L); scenario
+/* Add a constant point source at model node `node` (m3/s of water carrying TN in mg/L); scenario
  * point sources go through this after being placed on the river. */
 void wc_model_add_point_source(wc_model *model, int32_t node, double discharge_m3_per_s, double tn_mg_per_l);
 

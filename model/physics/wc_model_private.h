@@ -51,6 +51,8 @@ typedef struct wc_cell_forcing {
   double retention_per_s;           /* in-stream retention k20 * theta^(T-20) of this cell */
 } wc_cell_forcing;
 
+/* Per-cell arrays ([n]) of the struct below must also be gathered for a rank-local model in
+ * wc_model_local.c (wc_model_create_local copies the rest of the struct as it is). */
 struct wc_model {
   const wc_basin *basin;
   wc_parameters parameters;
@@ -64,6 +66,10 @@ struct wc_model {
   double melt_mm_s_c, baseflow_per_s, release_per_s, spill_per_s, mineralisation_per_s,
       denitrification_per_s, groundwater_n_decay_per_s, reservoir_retention_per_s;
   wc_graph_ode ode;
+  /* A rank-local model (wc_model_create_local): the basin node of each model node, and
+   * its own copy of the local graph; both NULL for a model of the whole basin. */
+  int32_t *global_node;
+  int32_t *local_graph;
   double abs_tolerance[WC_STATE_COUNT];
   double flux_abs_tolerance[WC_FLUX_COUNT];
 };

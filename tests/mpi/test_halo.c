@@ -7,6 +7,8 @@
  *     so sums are exact in any order), the local passes with the halo between them
  *     reproduce the serial pass over the whole graph exactly after flow_depth passes (the
  *     block-Jacobi bound the partition reports), and not one pass earlier;
+ *   - a pass pipelined along a one-way rank graph with the step-by-step exchange (post
+ *     receives, wait, local pass, send per neighbour) is the serial pass in one go;
  *   - persistent requests survive many start/finish rounds; misuse is an error.
  * Graphs: random trees, a chain, a star, a binary tree, and graphs smaller than the job;
  * partitions: contiguous (given and largest-last order) and METIS when built.
@@ -237,6 +239,64 @@ static void test_forward_pass_contiguous(void) { forward_pass_matches(&variants[
 static void test_forward_pass_largest_last(void) { forward_pass_matches(&variants[1]); }
 static void test_forward_pass_metis(void) { forward_pass_matches(&variants[2]); }
 
+/* ---- pipelined pass: the step-by-step exchange ------------------------------------------------ */
+
+/* With a one-way rank graph (contiguous partitions), one pass pipelined along the ranks is
+ * the serial pass: each rank posts its receives, waits for its upstream ranks, runs its
+ * local pass with what arrived, and sends its send cells' values. Exact (integer sums). */
+static void pipelined_pass_matches(const variant *v) {
+  for (int32_t k = 0; k < n_graphs; k++) {
+    const test_graph *g = &graphs[k];
+    rank_setup s;
+    if (!setup(g, v, &s)) {
+      teardown(&s);
+      continue;
+    }
+    const wc_halo_plan *plan = s.plan;
+    int32_t nl = wc_halo_plan_local_count(plan), nr = wc_halo_plan_recv_count(plan);
+    const int32_t *gi = wc_halo_plan_global_index(plan);
+    double *serial = malloc((size_t)(g->n + 1) * NT * sizeof *serial);
+    forward_pass(g->n, g->downstream, NULL, NULL, serial);
+    double *extra = calloc((size_t)(nl + 1) * NT, sizeof *extra);
+    double *out = calloc((size_t)(nl + 1) * NT, sizeof *out);
+    int bad = 0;
+    for (int round = 0; round < 20; round++) {
+      const double *received = NULL;
+      CU_ASSERT_EQUAL_FATAL(wc_halo_post_receives(s.halo), WC_OK);
+      CU_ASSERT_EQUAL_FATAL(wc_halo_wait_receives(s.halo, &received), WC_OK);
+      memset(extra, 0, (size_t)(nl + 1) * NT * sizeof *extra);
+      for (int32_t j = 0; j < nr; j++)
+        for (int q = 0; q < NT; q++)
+          extra[(size_t)wc_halo_plan_recv_cell(plan)[j] * NT + q] += received[(size_t)j * NT + q];
+      forward_pass(nl, wc_halo_plan_downstream(plan), gi, extra, out);
+      double *buffer = wc_halo_send_buffer(s.halo);
+      /* Neighbours started last to first: any order is allowed. */
+      for (int32_t n = wc_halo_plan_send_neighbour_count(plan) - 1; n >= 0; n--) {
+        const int32_t *start = wc_halo_plan_send_neighbour_start(plan);
+        for (int32_t e = start[n]; e < start[n + 1]; e++)
+          for (int q = 0; q < NT; q++)
+            buffer[(size_t)e * NT + q] = out[(size_t)wc_halo_plan_send_cell(plan)[e] * NT + q];
+        CU_ASSERT_EQUAL_FATAL(wc_halo_send_neighbour(s.halo, n), WC_OK);
+      }
+      CU_ASSERT_EQUAL_FATAL(wc_halo_wait_sends(s.halo), WC_OK);
+      for (int32_t j = 0; j < nl; j++)
+        for (int q = 0; q < NT; q++) bad += out[(size_t)j * NT + q] != serial[(size_t)gi[j] * NT + q];
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    if (bad) fprintf(stderr, "\n  [rank %d] %s/%s: %d wrong values\n", wc_mpi_rank(), g->name, v->name, bad);
+    /* Misuse: waiting with nothing posted, sending a neighbour twice. */
+    CU_ASSERT_EQUAL(wc_halo_wait_receives(s.halo, NULL), WC_ERR_INTERNAL);
+    if (wc_halo_plan_send_neighbour_count(plan) == 0) CU_ASSERT_EQUAL(wc_halo_send_neighbour(s.halo, 0), WC_ERR_INTERNAL);
+    free(serial);
+    free(extra);
+    free(out);
+    teardown(&s);
+  }
+}
+
+static void test_pipelined_pass_contiguous(void) { pipelined_pass_matches(&variants[0]); }
+static void test_pipelined_pass_largest_last(void) { pipelined_pass_matches(&variants[1]); }
+
 /* ---- misuse -------------------------------------------------------------------------------- */
 
 static void test_misuse(void) {
@@ -283,6 +343,8 @@ static CU_TestInfo halo_tests[] = {
     WC_TEST(test_forward_pass_contiguous),
     WC_TEST(test_forward_pass_largest_last),
     WC_TEST(test_forward_pass_metis),
+    WC_TEST(test_pipelined_pass_contiguous),
+    WC_TEST(test_pipelined_pass_largest_last),
     WC_TEST(test_misuse),
     CU_TEST_INFO_NULL,
 };
