@@ -1,18 +1,23 @@
 /* wc_graph_rhs.c — f(t, y) of a drainage-graph ODE by one forward pass (see wc_graph_rhs.h). */
 #include "wc_graph_rhs.h"
 
+#include <stdlib.h>
+
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
 
 struct wc_graph_rhs {
   const wc_graph_ode *ode;
+  wc_inflow_sources *sources; /* what each cell sums, in canonical order (wc_inflow.h) */
+  double *remote_outflow;     /* [n_remote * n_transport] values from other ranks */
   double *extra_inflow; /* [n_cells * n_transport] */
-  double *inflow;       /* [n_cells * n_transport] work */
-  double *outflow;      /* [n_transport] one cell's outflow */
+  double *outflows;     /* [n_cells * n_transport] every cell's outflow in the pass */
+  double *inflow;       /* [n_transport] one cell's inflow */
   double *scratch;      /* [n_states + n_transport] derivatives and zero inflow of wc_graph_rhs_outflows */
   int32_t *outlets;
   int32_t n_outlets;
+  int32_t *outlet_slot; /* [n_cells] row of the cell in outlet_rate, or -1 */
   int32_t nonfinite_node;
   double nonfinite_time;
   int64_t cell_calls;
@@ -82,14 +87,18 @@ wc_status wc_graph_rhs_create(const wc_graph_ode *ode, wc_graph_rhs **out) {
     }                                                                                                          \
   } while (0)
   ALLOC(rhs->extra_inflow, n_inflow, "extra inflow");
-  ALLOC(rhs->inflow, n_inflow, "inflow");
-  ALLOC(rhs->outflow, (size_t)ode->n_transport + 1, "outflow");
+  ALLOC(rhs->outflows, n_inflow + 1, "outflows");
+  ALLOC(rhs->inflow, (size_t)ode->n_transport + 1, "inflow");
   ALLOC(rhs->outlets, (size_t)n_outlets + 1, "outlet list");
+  ALLOC(rhs->outlet_slot, (size_t)ode->n_cells + 1, "outlet slots");
   ALLOC(rhs->scratch, (size_t)(ode->n_states + ode->n_transport), "outflow scratch");
 #undef ALLOC
   n_outlets = 0;
-  for (int32_t i = 0; i < ode->n_cells; i++)
+  for (int32_t i = 0; i < ode->n_cells; i++) {
+    rhs->outlet_slot[i] = ode->downstream[i] < 0 ? n_outlets : -1;
     if (ode->downstream[i] < 0) rhs->outlets[n_outlets++] = i;
+  }
+  WC_CALL_GOTO(status, fail, wc_inflow_sources_create(ode->n_cells, ode->downstream, NULL, 0, NULL, NULL, &rhs->sources));
   *out = rhs;
   return WC_OK;
 fail:
@@ -99,18 +108,55 @@ fail:
 
 void wc_graph_rhs_destroy(wc_graph_rhs **rhs) {
   if (!rhs || !*rhs) return;
+  wc_inflow_sources_destroy(&(*rhs)->sources);
+  free((*rhs)->remote_outflow);
   free((*rhs)->extra_inflow);
+  free((*rhs)->outflows);
   free((*rhs)->inflow);
-  free((*rhs)->outflow);
   free((*rhs)->outlets);
+  free((*rhs)->outlet_slot);
   free((*rhs)->scratch);
   free(*rhs);
   *rhs = NULL;
 }
 
 double *wc_graph_rhs_extra_inflow(wc_graph_rhs *rhs) { return rhs->extra_inflow; }
+double *wc_graph_rhs_remote_outflow(wc_graph_rhs *rhs) { return rhs->remote_outflow; }
+const wc_inflow_sources *wc_graph_rhs_sources(const wc_graph_rhs *rhs) { return rhs->sources; }
+
+wc_status wc_graph_rhs_set_remote(wc_graph_rhs *rhs, const int32_t *global_index, int32_t n_remote,
+                                  const int32_t *remote_cell, const int32_t *remote_global) {
+  const wc_graph_ode *ode = rhs->ode;
+  wc_inflow_sources *sources = NULL;
+  WC_CALL(wc_inflow_sources_create(ode->n_cells, ode->downstream, global_index, n_remote, remote_cell, remote_global,
+                                   &sources));
+  double *remote = calloc((size_t)n_remote * (size_t)ode->n_transport + 1, sizeof *remote);
+  if (!remote) {
+    wc_inflow_sources_destroy(&sources);
+    WC_FAIL(WC_ERR_MEMORY, "out of memory for %d remote inflows", (int)n_remote);
+  }
+  wc_inflow_sources_destroy(&rhs->sources);
+  free(rhs->remote_outflow);
+  rhs->sources = sources;
+  rhs->remote_outflow = remote;
+  return WC_OK;
+}
 
 int32_t wc_graph_rhs_outlet_count(const wc_graph_rhs *rhs) { return rhs->n_outlets; }
+
+wc_status wc_graph_rhs_set_outlets(wc_graph_rhs *rhs, int32_t count, const int32_t *cells) {
+  const wc_graph_ode *ode = rhs->ode;
+  for (int32_t k = 0; k < count; k++)
+    WC_CHECK(cells[k] >= 0 && cells[k] < ode->n_cells && ode->downstream[cells[k]] < 0 && (k == 0 || cells[k] > cells[k - 1]),
+             WC_ERR_INTERNAL, "outlet %d is node %d: not an ascending list of nodes draining out", (int)k, (int)cells[k]);
+  for (int32_t i = 0; i < ode->n_cells; i++) rhs->outlet_slot[i] = -1;
+  for (int32_t k = 0; k < count; k++) {
+    rhs->outlets[k] = cells[k];
+    rhs->outlet_slot[cells[k]] = k;
+  }
+  rhs->n_outlets = count;
+  return WC_OK;
+}
 const int32_t *wc_graph_rhs_outlets(const wc_graph_rhs *rhs) { return rhs->outlets; }
 int32_t wc_graph_rhs_nonfinite_node(const wc_graph_rhs *rhs) { return rhs->nonfinite_node; }
 double wc_graph_rhs_nonfinite_time(const wc_graph_rhs *rhs) { return rhs->nonfinite_time; }
@@ -148,15 +194,23 @@ static wc_status eval_pass(wc_graph_rhs *rhs, double t, const double *y, double 
   const int32_t n = ode->n_cells;
   const int ns = ode->n_states, nt = ode->n_transport, nf = ode->n_fluxes;
   const int32_t *downstream = ode->downstream;
+  const int32_t *start = rhs->sources->start, *source = rhs->sources->source;
+  const double *remote = rhs->remote_outflow, *extra = rhs->extra_inflow;
   double *inflow = rhs->inflow;
-  double *outflow = rhs->outflow;
-  if (nt > 0) memcpy(inflow, rhs->extra_inflow, (size_t)n * (size_t)nt * sizeof *inflow);
-  int32_t outlet = 0;
+  double *outflows = rhs->outflows;
+  const int32_t *outlet_slot = rhs->outlet_slot;
   for (int32_t i = 0; i < n; i++) {
     double *yd = ydot + (size_t)i * (size_t)ns;
     double *flux = flux_rate ? flux_rate + (size_t)i * (size_t)nf : NULL;
-    wc_status status = ode->cell_rhs(ode->context, t, i, y + (size_t)i * (size_t)ns, inflow + (size_t)i * (size_t)nt,
-                                     yd, outflow, flux);
+    double *outflow = outflows + (size_t)i * (size_t)nt;
+    /* The inflow: extra inflow, then the upstream outflows in canonical order (wc_inflow.h). */
+    for (int k = 0; k < nt; k++) inflow[k] = extra[(size_t)i * (size_t)nt + k];
+    for (int32_t e = start[i]; e < start[i + 1]; e++) {
+      int32_t u = source[e];
+      const double *from = u < n ? outflows + (size_t)u * (size_t)nt : remote + (size_t)(u - n) * (size_t)nt;
+      for (int k = 0; k < nt; k++) inflow[k] += from[k];
+    }
+    wc_status status = ode->cell_rhs(ode->context, t, i, y + (size_t)i * (size_t)ns, inflow, yd, outflow, flux);
     if (status != WC_OK) {
       rhs->cell_calls += i + 1;
       wc_error_push_frame(__FILE__, __LINE__, "ode->cell_rhs(...)");
@@ -173,15 +227,8 @@ static wc_status eval_pass(wc_graph_rhs *rhs, double t, const double *y, double 
         return nonfinite_error(rhs, t, i, yd, outflow, flux);
       }
     }
-    int32_t d = downstream[i];
-    if (d >= 0) {
-      double *in = inflow + (size_t)d * (size_t)nt;
-      for (int k = 0; k < nt; k++) in[k] += outflow[k];
-    } else {
-      if (outlet_rate)
-        for (int k = 0; k < nt; k++) outlet_rate[(size_t)outlet * (size_t)nt + k] = outflow[k];
-      outlet++;
-    }
+    if (downstream[i] < 0 && outlet_rate && outlet_slot[i] >= 0)
+      for (int k = 0; k < nt; k++) outlet_rate[(size_t)outlet_slot[i] * (size_t)nt + k] = outflow[k];
   }
   rhs->cell_calls += n;
   return WC_OK;

@@ -2,8 +2,9 @@
  * wc_graph_rhs.h — the global right-hand side f(t, y) of a wc_graph_ode, in one forward pass.
  *
  * Cells are visited in topological order (upstream first); each cell's inflow is the sum
- * of its upstream cells' outflows, already computed, plus an "extra inflow" array that is
- * the hook for water arriving from other MPI ranks (zero until the halo exchange fills it).
+ * of its upstream cells' outflows, already computed, and of what arrives from other MPI
+ * ranks (wc_graph_rhs_set_remote), in canonical order (wc_inflow.h), plus an "extra
+ * inflow" array (zero unless a caller fills it).
  * The same pass produces the rates of the budget accumulators (the cells' `flux` outputs)
  * and what leaves the local graph at each outlet: the rates of the integrator's budget
  * totals.
@@ -17,6 +18,7 @@
 #include <stdint.h>
 
 #include "wc_graph_ode.h"
+#include "wc_inflow.h"
 #include "wc_status.h"
 
 typedef struct wc_graph_rhs wc_graph_rhs;
@@ -37,9 +39,31 @@ WC_NODISCARD wc_status wc_graph_ode_check(const wc_graph_ode *ode);
  * which treats it as fixed). */
 double *wc_graph_rhs_extra_inflow(wc_graph_rhs *rhs);
 
-/* Nodes whose downstream is -1, ascending, and their number. */
+/*
+ * Inflow from other ranks (the halo): the graph is one rank's share of a whole graph,
+ * local node i is node global_index[i] of it (NULL: i), and remote value k (one per cut
+ * edge ending here) enters local cell remote_cell[k] from whole-graph node
+ * remote_global[k]. Each cell then sums its local and remote sources in ascending
+ * whole-graph order, so f is bit for bit the one-process f (wc_inflow.h). The values
+ * themselves go into wc_graph_rhs_remote_outflow before each evaluation.
+ */
+WC_NODISCARD wc_status wc_graph_rhs_set_remote(wc_graph_rhs *rhs, const int32_t *global_index, int32_t n_remote,
+                                               const int32_t *remote_cell, const int32_t *remote_global);
+/* [n_remote][n_transport] the remote outflows the next evaluation reads (writable). */
+double *wc_graph_rhs_remote_outflow(wc_graph_rhs *rhs);
+/* The sources every cell sums (owned by rhs; replaced by wc_graph_rhs_set_remote). */
+const wc_inflow_sources *wc_graph_rhs_sources(const wc_graph_rhs *rhs);
+
+/* The outlets whose rates wc_graph_rhs_eval returns: nodes whose downstream is -1,
+ * ascending, and their number. */
 int32_t wc_graph_rhs_outlet_count(const wc_graph_rhs *rhs);
 const int32_t *wc_graph_rhs_outlets(const wc_graph_rhs *rhs);
+
+/* Keep only `cells` (ascending, each draining out of the graph) as outlets: on a rank, the
+ * basin's own outlets and not the cells whose flow goes on to another rank, so that the
+ * integrator's vector (states, flux totals, outlet totals) has the same layout, and
+ * length, however the basin is split. */
+WC_NODISCARD wc_status wc_graph_rhs_set_outlets(wc_graph_rhs *rhs, int32_t count, const int32_t *cells);
 
 /*
  * ydot = f(t, y). `flux_rate` and `outlet_rate` may be NULL (not wanted); the cell function

@@ -53,7 +53,6 @@ struct wc_integrator {
   /* Decomposition (options.halo_plan): the exchange of f and the pipelined sweep. */
   const wc_halo_plan *plan;
   wc_halo *halo;               /* send cells' outflows, once per f evaluation */
-  double *send_rate;           /* [n_send][n_transport] */
   wc_sweep_pipeline *pipeline; /* the exact sweep across ranks (sweep solver, > 1 rank) */
   long halo_exchanges;
   int64_t halo_bytes;
@@ -192,27 +191,40 @@ static int defer(wc_integrator *integ, int local_flag, double *out, size_t n) {
   return integ->stop ? -1 : 0;
 }
 
-/* The outflows of the send cells to the ranks they drain to, into every rank's extra
- * inflow. Always completes the exchange, even after a local error (the neighbours wait
- * for it): the rates are then NaN. */
-static wc_status exchange_halo(wc_integrator *integ, double t, const double *y) {
-  const wc_halo_plan *plan = integ->plan;
-  const int32_t n_send = wc_halo_plan_send_count(plan);
-  const int nt = integ->ode->n_transport;
-  wc_status status = wc_graph_rhs_outflows(integ->rhs, t, y, n_send, wc_halo_plan_send_cell(plan), integ->send_rate);
-  if (status != WC_OK)
-    for (size_t j = 0; j < (size_t)n_send * (size_t)nt; j++) integ->send_rate[j] = NAN;
-  wc_status exchange = wc_halo_start(integ->halo, integ->send_rate);
-  if (exchange == WC_OK) exchange = wc_halo_finish(integ->halo, wc_graph_rhs_extra_inflow(integ->rhs));
-  integ->halo_exchanges++;
-  integ->halo_bytes += (int64_t)n_send * nt * (int64_t)sizeof(double);
-  return status != WC_OK ? status : exchange;
-}
-
 static bool all_finite(const double *x, size_t n) {
   int bad = 0;
   for (size_t j = 0; j < n; j++) bad |= !isfinite(x[j]);
   return bad == 0;
+}
+
+/* The outflows of the send cells to the ranks they drain to, into every rank's remote
+ * outflows (each summed in canonical order by the pass, wc_inflow.h). Receives are posted
+ * first, so early messages land in place; the rates go straight into the send buffer.
+ * Always completes the exchange, even after a local error (the neighbours wait for it):
+ * the rates are then NaN. */
+static wc_status exchange_halo(wc_integrator *integ, double t, const double *y, int32_t *bad_send) {
+  const wc_halo_plan *plan = integ->plan;
+  const int32_t n_send = wc_halo_plan_send_count(plan), n_recv = wc_halo_plan_recv_count(plan);
+  const int nt = integ->ode->n_transport;
+  WC_CALL(wc_halo_post_receives(integ->halo));
+  double *rates = wc_halo_send_buffer(integ->halo);
+  wc_status status = wc_graph_rhs_outflows(integ->rhs, t, y, n_send, wc_halo_plan_send_cell(plan), rates);
+  if (status != WC_OK)
+    for (size_t j = 0; j < (size_t)n_send * (size_t)nt; j++) rates[j] = NAN;
+  /* A send cell's outflow is no outlet rate here, so the pass does not scan it. */
+  *bad_send = -1;
+  for (int32_t k = 0; status == WC_OK && *bad_send < 0 && k < n_send; k++)
+    if (!all_finite(rates + (size_t)k * (size_t)nt, (size_t)nt)) *bad_send = wc_halo_plan_send_cell(plan)[k];
+  for (int32_t g = 0; g < wc_halo_plan_send_neighbour_count(plan); g++)
+    WC_CALL(wc_halo_send_neighbour(integ->halo, g));
+  const double *received = NULL;
+  WC_CALL(wc_halo_wait_receives(integ->halo, &received));
+  if (n_recv > 0)
+    memcpy(wc_graph_rhs_remote_outflow(integ->rhs), received, (size_t)n_recv * (size_t)nt * sizeof *received);
+  WC_CALL(wc_halo_wait_sends(integ->halo));
+  integ->halo_exchanges++;
+  integ->halo_bytes += (int64_t)n_send * nt * (int64_t)sizeof(double);
+  return status;
 }
 
 /* f(t, y) of the states and, after them, the rates of the budget totals. */
@@ -220,12 +232,22 @@ static int cv_rhs(double t, N_Vector y, N_Vector ydot, void *data) {
   wc_integrator *integ = data;
   double *yd = N_VGetArrayPointer(ydot);
   const double *yy = N_VGetArrayPointer(y);
-  wc_status status = integ->halo ? exchange_halo(integ, t, yy) : WC_OK;
+  int32_t bad_send = -1;
+  wc_status status = integ->halo ? exchange_halo(integ, t, yy, &bad_send) : WC_OK;
   if (status == WC_OK)
     status = wc_graph_rhs_eval(integ->rhs, t, yy, yd, yd + integ->n_local, yd + integ->n_local + integ->n_flux_totals);
   bool nonfinite = status == WC_ERR_NUMERICS && wc_graph_rhs_nonfinite_node(integ->rhs) >= 0;
+  if (status == WC_OK && bad_send >= 0) {
+    const int ns = integ->ode->n_states;
+    status = wc_error_set(WC_ERR_NUMERICS, __FILE__, __LINE__, "non-finite outflow of node %d, t = %.9g s", (int)bad_send, t);
+    nonfinite = true;
+    if (integ->nonfinite_node < 0 && all_finite(yy + (size_t)bad_send * (size_t)ns, (size_t)ns))
+      integ->nonfinite_node = bad_send;
+  }
   if (nonfinite && integ->nonfinite_node < 0 && all_finite(yy, integ->n_local) &&
-      all_finite(wc_graph_rhs_extra_inflow(integ->rhs), (size_t)integ->ode->n_cells * (size_t)integ->ode->n_transport))
+      all_finite(wc_graph_rhs_extra_inflow(integ->rhs), (size_t)integ->ode->n_cells * (size_t)integ->ode->n_transport) &&
+      (!integ->plan || all_finite(wc_graph_rhs_remote_outflow(integ->rhs),
+                                  (size_t)wc_halo_plan_recv_count(integ->plan) * (size_t)integ->ode->n_transport)))
     integ->nonfinite_node = wc_graph_rhs_nonfinite_node(integ->rhs);
   int flag = callback_flag(integ, status, nonfinite);
   if (integ->deferred) return defer(integ, flag, yd, integ->n_total);
@@ -272,6 +294,13 @@ static int cv_prec_setup(double t, N_Vector y, N_Vector fy, booleantype jok, boo
                                          wc_graph_rhs_extra_inflow(integ->rhs), integ->typical_size);
     flag = callback_flag(integ, status, false);
     integ->jacobian_evals++;
+    if (integ->size > 1) {
+      /* The same block structure on every rank, so each factors and solves as one process would. */
+      int reach[64];
+      memcpy(reach, wc_sweep_group_reach(integ->sweep), (size_t)integ->ode->n_states * sizeof *reach);
+      MPI_Allreduce(MPI_IN_PLACE, reach, integ->ode->n_states, MPI_INT, MPI_MAX, integ->comm);
+      wc_sweep_set_group_reach(integ->sweep, reach);
+    }
     *jcur = SUNTRUE;
   } else {
     *jcur = SUNFALSE;
@@ -387,6 +416,31 @@ void wc_integrator_stats_print(const wc_integrator_stats *s, FILE *file) {
 
 /* ---- creation --------------------------------------------------------------------------- */
 
+/* With a plan, outlet totals only for the basin's outlets, not for the cells whose flow
+ * goes on to another rank (their outflow is in their flux totals anyway): the vector then
+ * has the same global length on any number of ranks, so the error weights and norms are
+ * the one-process ones (the states' weight scale depends on that length). */
+static wc_status keep_basin_outlets(wc_integrator *integ) {
+  const wc_halo_plan *plan = integ->plan;
+  int32_t n_outlets = wc_halo_plan_outlet_count(plan), n_send = wc_halo_plan_send_count(plan), kept = 0;
+  const int32_t *outlets = wc_halo_plan_outlets(plan), *send_outlet = wc_halo_plan_send_outlet(plan);
+  WC_CHECK(wc_halo_plan_local_count(plan) == integ->ode->n_cells && n_outlets == wc_graph_rhs_outlet_count(integ->rhs),
+           WC_ERR_INTERNAL, "halo plan of %d cells and %d outlets for a graph of %d cells and %d outlets",
+           (int)wc_halo_plan_local_count(plan), (int)n_outlets, (int)integ->ode->n_cells,
+           (int)wc_graph_rhs_outlet_count(integ->rhs));
+  unsigned char *sends = calloc((size_t)n_outlets + 1, 1);
+  int32_t *basin = calloc((size_t)n_outlets + 1, sizeof *basin);
+  wc_status status = WC_OK;
+  if (!sends || !basin) status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory for the outlets");
+  for (int32_t k = 0; status == WC_OK && k < n_send; k++) sends[send_outlet[k]] = 1;
+  for (int32_t k = 0; status == WC_OK && k < n_outlets; k++)
+    if (!sends[k]) basin[kept++] = outlets[k];
+  if (status == WC_OK) status = wc_graph_rhs_set_outlets(integ->rhs, kept, basin);
+  free(sends);
+  free(basin);
+  return status;
+}
+
 static wc_status create_state_vector(wc_integrator *integ, sunindextype length, N_Vector *v) {
   if (!integ->options.sundials_vector) return wc_nvector_create(integ->comm, length, integ->sunctx, v);
   long long local = length, global = length;
@@ -460,6 +514,7 @@ static wc_status setup_cvode(wc_integrator *integ) {
   if (o->linear_solver != WC_LINSOL_GMRES) {
     WC_CALL(wc_sweep_create(ode, &integ->sweep));
     WC_CALL(wc_sweep_set_accumulators(integ->sweep, true));
+    WC_CALL(wc_sweep_set_outlets(integ->sweep, wc_graph_rhs_outlet_count(integ->rhs), wc_graph_rhs_outlets(integ->rhs)));
     WC_CVODE_CALL(CVodeSetPreconditioner(integ->cvode, cv_prec_setup, cv_prec_solve));
   }
   return WC_OK;
@@ -486,12 +541,14 @@ static wc_status check_plan(const wc_integrator *integ) {
 
 /* Collective: the exchange of f and, for the sweep on several ranks, the pipeline. */
 static wc_status setup_decomposition(wc_integrator *integ) {
+  const wc_halo_plan *plan = integ->plan;
   wc_status status = check_plan(integ);
-  if (status == WC_OK) {
-    size_t rows = (size_t)wc_halo_plan_send_count(integ->plan) * (size_t)integ->ode->n_transport;
-    integ->send_rate = calloc(rows + 1, sizeof *integ->send_rate);
-    if (!integ->send_rate) status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory for halo rates");
-  }
+  /* Inflow from other ranks is summed in canonical order, in f and in the sweep alike. */
+  if (status == WC_OK)
+    status = wc_graph_rhs_set_remote(integ->rhs, wc_halo_plan_global_index(plan), wc_halo_plan_recv_count(plan),
+                                     wc_halo_plan_recv_cell(plan), wc_halo_plan_recv_global_cell(plan));
+  if (status == WC_OK && integ->sweep)
+    status = wc_sweep_set_sources(integ->sweep, wc_graph_rhs_sources(integ->rhs), wc_graph_rhs_remote_outflow(integ->rhs));
   WC_CALL(wc_mpi_agree_on(integ->comm, status));
   if (integ->ode->n_transport < 1) return WC_OK; /* nothing ever crosses */
   WC_CALL(wc_halo_create(integ->plan, integ->comm, integ->ode->n_transport, &integ->halo));
@@ -524,6 +581,7 @@ wc_status wc_integrator_create(const wc_graph_ode *ode, const wc_integrator_opti
   integ->n_flux_totals = (size_t)ode->n_cells * (size_t)ode->n_fluxes;
 
   WC_CALL_GOTO(status, fail, wc_graph_rhs_create(ode, &integ->rhs));
+  if (integ->plan) WC_CALL_GOTO(status, fail, keep_basin_outlets(integ));
   integ->n_total = integ->n_local + integ->n_flux_totals +
                    (size_t)wc_graph_rhs_outlet_count(integ->rhs) * (size_t)ode->n_transport;
   double counts[2] = {(double)integ->n_local, (double)integ->n_total};
@@ -567,7 +625,6 @@ void wc_integrator_destroy(wc_integrator **integrator) {
     }
   wc_sweep_pipeline_destroy(&integ->pipeline);
   wc_halo_destroy(&integ->halo);
-  free(integ->send_rate);
   wc_sweep_destroy(&integ->sweep);
   wc_graph_rhs_destroy(&integ->rhs);
   wc_sun_context_destroy(&integ->sunctx);

@@ -84,6 +84,110 @@ static double wsqrsum_mask_local(sunindextype n, const double *x, const double *
   return sum;
 }
 
+/* ---- reproducible weighted sums of squares ------------------------------------------ */
+
+/*
+ * The weighted RMS norms decide CVODE's steps, and at wcsim's tolerances the trajectory is
+ * chaotic at the last bit: a run whose norms are perturbed by one ulp ends with section
+ * loads several % and budgets 0.3% away (docs/solver.md, "Results that do not depend on
+ * the number of ranks"). A plain sum rounds differently for every split of the elements
+ * among ranks (and every SIMD order), so these norms use a sum whose result does not
+ * depend on the order at all (pre-rounding, after Demmel and Nguyen's ReproBLAS):
+ *   1. the largest term T over all ranks (one MPI_MAX; also whether any is not finite);
+ *   2. every term t is split exactly into q0 + q1 + rest: q0 = (t + M0) - M0 rounds t to
+ *      the grid of ulp(M0), M0 = 1.5 * 2^p0 with 2^p0 > N * T (N: the global length),
+ *      and q1 rounds the remainder to a grid 2^(52 - L) finer (2^L > N), M1 likewise;
+ *   3. sums of grid multiples that cannot overflow the grid's 53 bits are exact, so
+ *      sum(q0) and sum(q1) are the same in any order, on any rank, with any SIMD lanes; one
+ *      MPI_SUM of the two makes them global, still exact. The dropped rests are below
+ *      N * ulp(M1) / 2 ~ N^3 T 2^-104: 1e-13 of the sum at 10^6 elements.
+ * Cost: a second pass over x and w and one more small collective per norm.
+ */
+/* The two passes are plain arithmetic on exact sums, so any vector width gives the same
+ * bits: an AVX2 version (picked at run time where the CPU has it) halves their cost. */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#define WC_NV_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define WC_NV_CLONES
+#endif
+
+static int bits_above(sunindextype n) {
+  int bits = 1;
+  while (bits < 62 && ((sunindextype)1 << bits) <= n) bits++;
+  return bits;
+}
+
+/* Pass 1: the largest |x w| (its square is the largest term) and a plain sum of |x w|,
+ * which is not finite exactly when some term is not (or the sum overflows: no norm then). */
+WC_NV_CLONES static void abs_max_local(sunindextype n, const double *x, const double *w, const double *id, double *big,
+                          double *plain) {
+  double m = 0.0, sum = 0.0;
+  if (id) {
+#pragma omp simd simdlen(8) reduction(max : m) reduction(+ : sum)
+    for (sunindextype i = 0; i < n; i++) {
+      double p = id[i] > 0.0 ? fabs(x[i] * w[i]) : 0.0;
+      m = p > m ? p : m;
+      sum += p;
+    }
+  } else {
+#pragma omp simd simdlen(8) reduction(max : m) reduction(+ : sum)
+    for (sunindextype i = 0; i < n; i++) {
+      double p = fabs(x[i] * w[i]);
+      m = p > m ? p : m;
+      sum += p;
+    }
+  }
+  *big = m;
+  *plain = sum;
+}
+
+/* Pass 2: the two folds of every term, summed exactly. */
+WC_NV_CLONES static void folds_local(sunindextype n, const double *x, const double *w, const double *id, double m0, double m1,
+                        double *s0, double *s1) {
+  double a = 0.0, b = 0.0;
+  if (id) {
+#pragma omp simd simdlen(8) reduction(+ : a, b)
+    for (sunindextype i = 0; i < n; i++) {
+      double p = x[i] * w[i], t = id[i] > 0.0 ? p * p : 0.0;
+      double q0 = (t + m0) - m0, r = t - q0;
+      a += q0;
+      b += (r + m1) - m1;
+    }
+  } else {
+#pragma omp simd simdlen(8) reduction(+ : a, b)
+    for (sunindextype i = 0; i < n; i++) {
+      double p = x[i] * w[i], t = p * p;
+      double q0 = (t + m0) - m0, r = t - q0;
+      a += q0;
+      b += (r + m1) - m1;
+    }
+  }
+  *s0 = a;
+  *s1 = b;
+}
+
+static double wsqrsum_reproducible(N_Vector x, N_Vector w, const double *id) {
+  const sunindextype n = length_of(x);
+  const double *xd = data_of(x), *wd = data_of(w);
+  double head[2];
+  abs_max_local(n, xd, wd, id, &head[0], &head[1]);
+  head[1] = isfinite(head[1]) ? 0.0 : 1.0;
+  allreduce_many(x, head, 2, MPI_MAX);
+  if (head[1] != 0.0) return NAN; /* a term is not finite: as a plain sum would be, on every rank */
+  if (head[0] == 0.0) return 0.0;
+  const double big = head[0] * head[0]; /* the largest term, exactly as pass 2 computes it */
+  const int L = bits_above(content_of(x)->global_length);
+  const int p0 = ilogb(big) + 1 + L, p1 = p0 - (52 - L);
+  if (!isfinite(big) || p0 > 1020) { /* terms near DBL_MAX: the grid would overflow; sum plainly */
+    double sum = id ? wsqrsum_mask_local(n, xd, wd, id) : wsqrsum_local(n, xd, wd);
+    return allreduce_one(x, sum, MPI_SUM);
+  }
+  double sums[2];
+  folds_local(n, xd, wd, id, ldexp(1.5, p0), ldexp(1.5, p1), &sums[0], &sums[1]);
+  allreduce_many(x, sums, 2, MPI_SUM);
+  return sums[0] + sums[1];
+}
+
 /* ---- constructors, destructor, utilities -------------------------------------------- */
 
 static N_Vector_ID wc_nv_get_id(N_Vector v) {
@@ -230,13 +334,11 @@ static double wc_nv_wsqrsum_mask_local(N_Vector x, N_Vector w, N_Vector id) {
 }
 
 static double wc_nv_wrms_norm(N_Vector x, N_Vector w) {
-  double sum = allreduce_one(x, wc_nv_wsqrsum_local(x, w), MPI_SUM);
-  return sqrt(sum / (double)content_of(x)->global_length);
+  return sqrt(wsqrsum_reproducible(x, w, NULL) / (double)content_of(x)->global_length);
 }
 
 static double wc_nv_wrms_norm_mask(N_Vector x, N_Vector w, N_Vector id) {
-  double sum = allreduce_one(x, wc_nv_wsqrsum_mask_local(x, w, id), MPI_SUM);
-  return sqrt(sum / (double)content_of(x)->global_length);
+  return sqrt(wsqrsum_reproducible(x, w, data_of(id)) / (double)content_of(x)->global_length);
 }
 
 static double wc_nv_min_local(N_Vector x) {
@@ -419,19 +521,13 @@ static int wc_nv_const_array(int nvec, double c, N_Vector *Z) {
 
 static int wc_nv_wrms_norm_array(int nvec, N_Vector *X, N_Vector *W, double *norms) {
   if (nvec < 1) return -1;
-  for (int j = 0; j < nvec; j++) norms[j] = wc_nv_wsqrsum_local(X[j], W[j]);
-  allreduce_many(X[0], norms, nvec, MPI_SUM);
-  double global = (double)content_of(X[0])->global_length;
-  for (int j = 0; j < nvec; j++) norms[j] = sqrt(norms[j] / global);
+  for (int j = 0; j < nvec; j++) norms[j] = wc_nv_wrms_norm(X[j], W[j]);
   return 0;
 }
 
 static int wc_nv_wrms_norm_mask_array(int nvec, N_Vector *X, N_Vector *W, N_Vector id, double *norms) {
   if (nvec < 1) return -1;
-  for (int j = 0; j < nvec; j++) norms[j] = wc_nv_wsqrsum_mask_local(X[j], W[j], id);
-  allreduce_many(X[0], norms, nvec, MPI_SUM);
-  double global = (double)content_of(X[0])->global_length;
-  for (int j = 0; j < nvec; j++) norms[j] = sqrt(norms[j] / global);
+  for (int j = 0; j < nvec; j++) norms[j] = wc_nv_wrms_norm_mask(X[j], W[j], id);
   return 0;
 }
 

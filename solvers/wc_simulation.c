@@ -76,7 +76,32 @@ typedef struct loop_job {
   MPI_Comm comm; /* MPI_COMM_NULL or size 1: alone */
   int rank, size;
   bool distributed; /* a partition: station totals and budgets are sums over ranks */
+  /* Station cells (all stations' cells in station order): owner rank and local node of
+   * each, and on rank 0 the stations renumbered so cell p is node p of `cell_rows`. */
+  int32_t n_station_cells;
+  int32_t *cell_rank, *cell_local;
+  wc_stations *by_position;
+  double *cell_rows; /* [n_station_cells][WC_FLUX_COUNT] */
 } loop_job;
+
+/* Station totals of a distributed run on rank 0: each station cell's flux totals come from
+ * its owner (the others add zeros, which is exact), and rank 0 sums them per station as a
+ * serial run does, in the same order: the same bits on any number of ranks. */
+static wc_status station_totals_distributed(const loop_job *job, wc_model *model, const double *q, double *totals) {
+  const size_t row = WC_FLUX_COUNT;
+  memset(job->cell_rows, 0, (size_t)job->n_station_cells * row * sizeof *job->cell_rows);
+  for (int32_t p = 0; p < job->n_station_cells; ++p)
+    if (job->cell_rank[p] == job->rank)
+      memcpy(job->cell_rows + (size_t)p * row, q + (size_t)job->cell_local[p] * row, row * sizeof *q);
+  if (job->size > 1) {
+    int count = job->n_station_cells * (int)row;
+    WC_CALL(wc_mpi_status(MPI_Reduce(job->rank == 0 ? MPI_IN_PLACE : job->cell_rows, job->cell_rows, count, MPI_DOUBLE,
+                                     MPI_SUM, 0, job->comm),
+                          __FILE__, __LINE__, "MPI_Reduce"));
+  }
+  if (job->rank == 0) wc_stations_totals(job->by_position, model, job->cell_rows, totals);
+  return WC_OK;
+}
 
 /* Every rank returns the same status (collective when there are several ranks). */
 static wc_status agree(const loop_job *job, wc_status status) {
@@ -94,8 +119,7 @@ static wc_status sum_over_ranks(const loop_job *job, double *values, int count, 
 
 static wc_status run_loop(const wc_basin *basin, wc_model *model, wc_forcing *forcing, const wc_simulation_options *o,
                           wc_simulation_output_fn output, void *context, wc_integrator *integrator,
-                          const wc_stations *stations, const wc_stations *local_stations, const loop_job *job,
-                          wc_simulation_report *report) {
+                          const wc_stations *stations, const loop_job *job, wc_simulation_report *report) {
   int32_t n = wc_model_ode(model)->n_cells;
   double *weather = NULL, *totals = NULL, *totals_before = NULL;
   wc_station_sample *samples = NULL;
@@ -134,9 +158,11 @@ static wc_status run_loop(const wc_basin *basin, wc_model *model, wc_forcing *fo
         if (!isfinite(y[k])) report->nonfinite_states++;
         else if (y[k] < report->min_state) report->min_state = y[k];
       }
-      /* This rank's share of each station (its cells), summed onto rank 0. */
-      wc_stations_totals(local_stations, model, wc_integrator_flux_totals(integrator), totals);
-      WC_CALL_GOTO(status, done, sum_over_ranks(job, totals, 2 * stations->count, false));
+      if (job->distributed)
+        WC_CALL_GOTO(status, done,
+                     station_totals_distributed(job, model, wc_integrator_flux_totals(integrator), totals));
+      else
+        wc_stations_totals(stations, model, wc_integrator_flux_totals(integrator), totals);
       for (int32_t k = 0; k < stations->count; ++k)
         wc_station_sample_from_totals(totals_before + 2 * k, totals + 2 * k, (double)(t_end - output_start),
                                       &samples[k]);
@@ -172,9 +198,9 @@ wc_status wc_simulation_run(const wc_basin *basin, wc_model *model, wc_forcing *
   WC_MALLOC(report->budget_end, (size_t)report->n_budgets, "budgets");
 
   double *y0 = NULL, *zero = NULL;
-  int32_t *node_list = NULL, *node_rank = NULL, *node_local = NULL;
+  int32_t *node_list = NULL, *node_rank = NULL, *node_local = NULL, *positions = NULL, *on_root = NULL;
   wc_integrator *integrator = NULL;
-  wc_stations *stations = NULL, *local_stations = NULL;
+  wc_stations *stations = NULL;
   wc_status status = WC_OK;
   loop_job job = {.comm = comm, .rank = 0, .size = 1, .distributed = options->plan != NULL};
   if (comm != MPI_COMM_NULL) {
@@ -194,20 +220,28 @@ wc_status wc_simulation_run(const wc_basin *basin, wc_model *model, wc_forcing *
   wc_budgets_compute(basin, model, y0, zero, report->budget_start);
   WC_CALL_GOTO(status, done,
                sum_over_ranks(&job, (double *)report->budget_start, report->n_budgets * WC_BUDGET_DOUBLES, true));
-  /* Stations are built alike on every rank from the basin; with a partition each rank
-   * keeps the station cells it owns (wc_partition_locate), in its local numbering. */
+  /* Stations are built alike on every rank from the basin; with a partition each station
+   * cell is located (owner rank, local node: wc_partition_locate), and rank 0 keeps the
+   * stations renumbered by cell position for the gathered rows. */
   status = wc_stations_create(basin, &stations);
   if (status == WC_OK && job.distributed) {
     int32_t total = wc_stations_node_total(stations), position = 0;
     node_list = calloc((size_t)total + 1, sizeof *node_list);
     node_rank = calloc((size_t)total + 1, sizeof *node_rank);
     node_local = calloc((size_t)total + 1, sizeof *node_local);
-    if (!node_list || !node_rank || !node_local)
+    positions = calloc((size_t)total + 1, sizeof *positions);
+    on_root = calloc((size_t)total + 1, sizeof *on_root);
+    job.cell_rows = calloc((size_t)total * WC_FLUX_COUNT + 1, sizeof *job.cell_rows);
+    if (!node_list || !node_rank || !node_local || !positions || !on_root || !job.cell_rows)
       status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory locating the stations");
     for (int32_t k = 0; status == WC_OK && k < stations->count; ++k)
       for (int32_t j = 0; j < stations->items[k].n_nodes; ++j) node_list[position++] = stations->items[k].nodes[j];
     if (status == WC_OK) status = wc_partition_locate(options->partition, total, node_list, node_rank, node_local);
-    if (status == WC_OK) status = wc_stations_localize(stations, job.rank, node_rank, node_local, &local_stations);
+    for (int32_t p = 0; p < total; ++p) positions[p] = p; /* on_root: all zero, rank 0 */
+    if (status == WC_OK) status = wc_stations_localize(stations, 0, on_root, positions, &job.by_position);
+    job.n_station_cells = total;
+    job.cell_rank = node_rank;
+    job.cell_local = node_local;
   }
   WC_CALL_GOTO(status, done, agree(&job, status));
   wc_integrator_options integrator_options = options->integrator;
@@ -215,8 +249,7 @@ wc_status wc_simulation_run(const wc_basin *basin, wc_model *model, wc_forcing *
   WC_CALL_GOTO(status, done, wc_integrator_create(ode, &integrator_options, comm, &integrator));
   WC_CALL_GOTO(status, done, wc_integrator_set_state(integrator, 0.0, y0));
   double wall_start = wall_seconds();
-  status = run_loop(basin, model, forcing, options, output, output_context, integrator, stations,
-                    local_stations ? local_stations : stations, &job, report);
+  status = run_loop(basin, model, forcing, options, output, output_context, integrator, stations, &job, report);
   report->wall_s = wall_seconds() - wall_start;
   wc_integrator_get_stats(integrator, &report->stats);
   if (status == WC_OK && job.distributed && job.size > 1) {
@@ -242,7 +275,10 @@ wc_status wc_simulation_run(const wc_basin *basin, wc_model *model, wc_forcing *
 done:
   wc_integrator_destroy(&integrator);
   wc_stations_destroy(&stations);
-  wc_stations_destroy(&local_stations);
+  wc_stations_destroy(&job.by_position);
+  free(job.cell_rows);
+  free(positions);
+  free(on_root);
   free(node_list);
   free(node_rank);
   free(node_local);

@@ -20,10 +20,16 @@
 
 struct wc_sweep {
   const wc_graph_ode *ode;
+  /* What each cell sums from upstream, in canonical order (wc_inflow.h): own sources, or
+   * a caller's with remote values (wc_sweep_set_sources). */
+  wc_inflow_sources *own_sources;
+  const wc_inflow_sources *sources;
+  const double *remote_outflow; /* [n_remote][nt] outflows from other ranks (evaluate) */
+  double *remote;   /* [n_remote][nt] G_u x_u from other ranks (solve); zero: block Jacobi */
   double *jac;      /* [n][ns][ns] */
   double *grad;     /* [n][nt][ns] */
   double *inverse;  /* [n][ns][ns] of I - gamma J */
-  double *acc;      /* [n][nt] sum of G_u x_u over upstream u (solve), inflow (evaluate) */
+  double *acc;      /* [n][nt] each cell's G x (solve), its outflow (evaluate) */
   double *work;     /* scratch for evaluate: 3 * (ns + nt) + ns + 2 * nf */
   double *flux_grad; /* [n][nf][ns] d flux / d y, when accumulating */
   int32_t *outlets;  /* [n_outlets] ascending, when accumulating */
@@ -35,6 +41,7 @@ struct wc_sweep {
    * a later group in any cell (d ydot_r / d y_c == 0 exactly for c beyond r's group). */
   int n_groups;
   int group_start[65];
+  int reach[64]; /* per state row: the last column with a non-zero in any cell */
   int32_t failed_node;
   int64_t cell_calls;
 };
@@ -63,8 +70,12 @@ wc_status wc_sweep_create(const wc_graph_ode *ode, wc_sweep **out) {
   ALLOC(sweep->grad, n * nt * ns, "sweep outflow gradients");
   ALLOC(sweep->inverse, n * ns * ns, "sweep block inverses");
   ALLOC(sweep->acc, n * nt, "sweep accumulators");
-  ALLOC(sweep->work, 3 * (ns + nt) + ns + 2 * (size_t)ode->n_fluxes + 1, "sweep scratch");
+  ALLOC(sweep->work, 4 * (ns + nt) + ns + 2 * (size_t)ode->n_fluxes + 1, "sweep scratch");
+  ALLOC(sweep->remote, 1, "sweep remote contributions");
 #undef ALLOC
+  WC_CALL_GOTO(status, fail,
+               wc_inflow_sources_create(ode->n_cells, ode->downstream, NULL, 0, NULL, NULL, &sweep->own_sources));
+  sweep->sources = sweep->own_sources;
   *out = sweep;
   return WC_OK;
 fail:
@@ -81,6 +92,8 @@ void wc_sweep_destroy(wc_sweep **sweep) {
   free((*sweep)->work);
   free((*sweep)->flux_grad);
   free((*sweep)->outlets);
+  free((*sweep)->remote);
+  wc_inflow_sources_destroy(&(*sweep)->own_sources);
   free(*sweep);
   *sweep = NULL;
 }
@@ -105,6 +118,35 @@ wc_status wc_sweep_set_accumulators(wc_sweep *sweep, bool on) {
   return WC_OK;
 }
 
+wc_status wc_sweep_set_sources(wc_sweep *sweep, const wc_inflow_sources *sources, const double *remote_outflow) {
+  const wc_graph_ode *ode = sweep->ode;
+  WC_CHECK(sources && sources->n_cells == ode->n_cells && (sources->n_remote == 0 || remote_outflow),
+           WC_ERR_INTERNAL, "sweep: inflow sources for %d cells (the graph has %d) or no remote outflows",
+           sources ? (int)sources->n_cells : -1, (int)ode->n_cells);
+  double *remote = calloc((size_t)sources->n_remote * (size_t)ode->n_transport + 1, sizeof *remote);
+  WC_CHECK(remote != NULL, WC_ERR_MEMORY, "out of memory for %d remote contributions", (int)sources->n_remote);
+  free(sweep->remote);
+  sweep->remote = remote;
+  sweep->sources = sources;
+  sweep->remote_outflow = remote_outflow;
+  return WC_OK;
+}
+
+double *wc_sweep_remote_contributions(wc_sweep *sweep) { return sweep->remote; }
+
+wc_status wc_sweep_set_outlets(wc_sweep *sweep, int32_t count, const int32_t *cells) {
+  WC_CHECK(sweep->accumulate && count <= sweep->n_outlets, WC_ERR_INTERNAL,
+           "sweep: %d outlets for %d (accumulators %s)", (int)count, (int)sweep->n_outlets,
+           sweep->accumulate ? "on" : "off");
+  for (int32_t k = 0; k < count; k++) {
+    WC_CHECK(cells[k] >= 0 && cells[k] < sweep->ode->n_cells && sweep->ode->downstream[cells[k]] < 0, WC_ERR_INTERNAL,
+             "sweep: outlet %d is node %d, which does not drain out", (int)k, (int)cells[k]);
+    sweep->outlets[k] = cells[k];
+  }
+  sweep->n_outlets = count;
+  return WC_OK;
+}
+
 double *wc_sweep_jacobian_blocks(wc_sweep *sweep) { return sweep->jac; }
 double *wc_sweep_outflow_gradients(wc_sweep *sweep) { return sweep->grad; }
 double wc_sweep_gamma(const wc_sweep *sweep) { return sweep->gamma; }
@@ -123,11 +165,23 @@ int wc_sweep_transport_count(const wc_sweep *sweep) { return sweep->ode->n_trans
  * inversion. The pattern is read from the Jacobians themselves (exact zeros), so it never
  * claims a structure the cells do not have; a fully coupled block is one group.
  */
+static void groups_from_reach(wc_sweep *sweep) {
+  const int ns = sweep->ode->n_states;
+  const int *reach = sweep->reach;
+  sweep->n_groups = 0;
+  sweep->group_start[0] = 0;
+  int end = 0;
+  for (int r = 0; r < ns; r++) {
+    if (reach[r] > end) end = reach[r];
+    if (end == r) sweep->group_start[++sweep->n_groups] = r + 1, end = r + 1;
+  }
+}
+
 static void find_groups(wc_sweep *sweep) {
   const wc_graph_ode *ode = sweep->ode;
   const int ns = ode->n_states;
   const size_t n = (size_t)(ode->n_cells > 0 ? ode->n_cells : 0);
-  int reach[64]; /* per row: the last column with a non-zero, in any cell */
+  int *reach = sweep->reach;
   for (int r = 0; r < ns; r++) reach[r] = r;
   for (size_t i = 0; i < n; i++) {
     const double *jac = sweep->jac + i * (size_t)(ns * ns);
@@ -138,13 +192,15 @@ static void find_groups(wc_sweep *sweep) {
           break;
         }
   }
-  sweep->n_groups = 0;
-  sweep->group_start[0] = 0;
-  int end = 0;
-  for (int r = 0; r < ns; r++) {
-    if (reach[r] > end) end = reach[r];
-    if (end == r) sweep->group_start[++sweep->n_groups] = r + 1, end = r + 1;
-  }
+  groups_from_reach(sweep);
+}
+
+const int *wc_sweep_group_reach(const wc_sweep *sweep) { return sweep->reach; }
+
+void wc_sweep_set_group_reach(wc_sweep *sweep, const int *reach) {
+  const int ns = sweep->ode->n_states;
+  for (int r = 0; r < ns; r++) sweep->reach[r] = reach[r] > sweep->reach[r] ? reach[r] : sweep->reach[r];
+  groups_from_reach(sweep);
 }
 
 wc_status wc_sweep_evaluate(wc_sweep *sweep, double t, const double *y, const double *extra_inflow,
@@ -152,19 +208,22 @@ wc_status wc_sweep_evaluate(wc_sweep *sweep, double t, const double *y, const do
   const wc_graph_ode *ode = sweep->ode;
   const int32_t n = ode->n_cells;
   const int ns = ode->n_states, nt = ode->n_transport, nf = sweep->accumulate ? ode->n_fluxes : 0;
-  double *inflow = sweep->acc;
-  double *f0 = sweep->work, *out0 = f0 + ns, *f1 = out0 + nt, *out1 = f1 + ns, *yp = out1 + nt;
-  double *flux0 = nf ? yp + ns : NULL, *flux1 = nf ? flux0 + nf : NULL;
+  double *outflows = sweep->acc; /* each cell's outflow at the base point, for its downstream cells */
+  double *f0 = sweep->work, *f1 = f0 + ns, *out1 = f1 + ns, *yp = out1 + nt, *in = yp + ns;
+  double *flux0 = nf ? in + nt : NULL, *flux1 = nf ? flux0 + nf : NULL;
   const double sqrt_eps = sqrt(DBL_EPSILON);
-  if (nt > 0) {
-    if (extra_inflow)
-      memcpy(inflow, extra_inflow, (size_t)n * (size_t)nt * sizeof *inflow);
-    else
-      memset(inflow, 0, (size_t)n * (size_t)nt * sizeof *inflow);
-  }
+  const int32_t *start = sweep->sources->start, *source = sweep->sources->source;
   for (int32_t i = 0; i < n; i++) {
     const double *yi = y + (size_t)i * (size_t)ns;
-    const double *in = inflow + (size_t)i * (size_t)nt;
+    double *out0 = outflows + (size_t)i * (size_t)nt;
+    /* The base inflow, summed as f sums it (canonical order): the same blocks as f's. */
+    for (int k = 0; k < nt; k++) in[k] = extra_inflow ? extra_inflow[(size_t)i * (size_t)nt + k] : 0.0;
+    for (int32_t e = start[i]; e < start[i + 1]; e++) {
+      int32_t u = source[e];
+      const double *from =
+          u < n ? outflows + (size_t)u * (size_t)nt : sweep->remote_outflow + (size_t)(u - n) * (size_t)nt;
+      for (int k = 0; k < nt; k++) in[k] += from[k];
+    }
     double *jac = sweep->jac + (size_t)i * (size_t)(ns * ns);
     double *grad = sweep->grad + (size_t)i * (size_t)(nt * ns);
     double *fgrad = nf ? sweep->flux_grad + (size_t)i * (size_t)(nf * ns) : NULL;
@@ -191,9 +250,6 @@ wc_status wc_sweep_evaluate(wc_sweep *sweep, double t, const double *y, const do
         yp[c] = yi[c];
       }
     }
-    int32_t d = ode->downstream[i];
-    if (d >= 0)
-      for (int k = 0; k < nt; k++) inflow[(size_t)d * (size_t)nt + k] += out0[k];
   }
   find_groups(sweep);
   return WC_OK;
@@ -324,10 +380,21 @@ static WC_ALWAYS_INLINE void invert_lanes_unpivoted(const int ns, const double *
         memcpy(inverse + (size_t)(i + l) * (NS * NS), inv, sizeof inv);                                          \
       }                                                                                                          \
     }                                                                                                            \
-    for (; i < n; i++) {                                                                                         \
-      double a[NS * NS], inv[NS * NS];                                                                           \
-      if (!invert_block(NS, jac + (size_t)i * (NS * NS), gamma, a, inv)) return i;                              \
-      memcpy(inverse + (size_t)i * (NS * NS), inv, sizeof inv);                                                  \
+    if (i < n) { /* the last few blocks padded to a full batch (zero J): same arithmetic as in any batch */   \
+      double pad_jac[WC_LANES * NS * NS] = {0}, pad_inv[WC_LANES * NS * NS];                                     \
+      int ok[WC_LANES];                                                                                          \
+      memcpy(pad_jac, jac + (size_t)i * (NS * NS), (size_t)(n - i) * (NS * NS) * sizeof *pad_jac);              \
+      invert_lanes_unpivoted(NS, pad_jac, gamma, pad_inv, ok);                                                   \
+      for (int l = 0; l < n - i; l++) {                                                                          \
+        double *to = inverse + (size_t)(i + l) * (NS * NS);                                                      \
+        if (ok[l]) {                                                                                             \
+          memcpy(to, pad_inv + (size_t)l * (NS * NS), (NS * NS) * sizeof *to);                                  \
+          continue;                                                                                              \
+        }                                                                                                        \
+        double a[NS * NS], inv[NS * NS];                                                                         \
+        if (!invert_block(NS, jac + (size_t)(i + l) * (NS * NS), gamma, a, inv)) return i + l;                  \
+        memcpy(to, inv, sizeof inv);                                                                             \
+      }                                                                                                          \
     }                                                                                                            \
     return -1;                                                                                                   \
   }
@@ -407,17 +474,23 @@ done:
 
 /* Solve `count` cells: cells[j] in the given order (topological), or 0..count-1 when
  * cells is NULL. acc holds, per cell, what its upstream cells solved so far contribute. */
-static WC_ALWAYS_INLINE void solve_kernel(const int ns, const int nt, int32_t count, const int32_t *cells,
-                                          const int32_t *downstream, const int *target, const double *inverse,
-                                          const double *grad, double gamma, double *acc, const double *b,
-                                          double *x) {
-  double r[64], xi[64];
+static WC_ALWAYS_INLINE void solve_kernel(const int ns, const int nt, int32_t count, const int32_t *cells, int32_t n,
+                                          const int32_t *start, const int32_t *source, const int *target,
+                                          const double *inverse, const double *grad, double gamma, double *acc,
+                                          const double *remote, const double *b, double *x) {
+  double r[64], xi[64], in[64];
   for (int32_t j = 0; j < count; j++) {
     const int32_t i = cells ? cells[j] : j;
     const double *bi = b + (size_t)i * (size_t)ns;
     for (int c = 0; c < ns; c++) r[c] = bi[c];
-    const double *ai = acc + (size_t)i * (size_t)nt;
-    for (int k = 0; k < nt; k++) r[target[k]] += gamma * ai[k];
+    /* Upstream contributions G_u x_u, summed in canonical order (wc_inflow.h). */
+    for (int k = 0; k < nt; k++) in[k] = 0.0;
+    for (int32_t e = start[i]; e < start[i + 1]; e++) {
+      int32_t u = source[e];
+      const double *from = u < n ? acc + (size_t)u * (size_t)nt : remote + (size_t)(u - n) * (size_t)nt;
+      for (int k = 0; k < nt; k++) in[k] += from[k];
+    }
+    for (int k = 0; k < nt; k++) r[target[k]] += gamma * in[k];
     const double *inv = inverse + (size_t)i * (size_t)(ns * ns);
     for (int row = 0; row < ns; row++) {
       double s = 0.0;
@@ -426,15 +499,12 @@ static WC_ALWAYS_INLINE void solve_kernel(const int ns, const int nt, int32_t co
     }
     double *xo = x + (size_t)i * (size_t)ns;
     for (int c = 0; c < ns; c++) xo[c] = xi[c];
-    int32_t d = downstream[i];
-    if (d >= 0) {
-      const double *g = grad + (size_t)i * (size_t)(nt * ns);
-      double *ad = acc + (size_t)d * (size_t)nt;
-      for (int k = 0; k < nt; k++) {
-        double s = 0.0;
-        for (int c = 0; c < ns; c++) s += g[k * ns + c] * xi[c];
-        ad[k] += s;
-      }
+    const double *g = grad + (size_t)i * (size_t)(nt * ns);
+    double *ai = acc + (size_t)i * (size_t)nt;
+    for (int k = 0; k < nt; k++) {
+      double s = 0.0;
+      for (int c = 0; c < ns; c++) s += g[k * ns + c] * xi[c];
+      ai[k] = s;
     }
   }
 }
@@ -472,18 +542,25 @@ static void solve_totals(const wc_sweep *sweep, const double *b, double *x) {
  * earlier columns of J_gc x_c). */
 static void solve_groups(const wc_sweep *sweep, const double *b, double *x, int32_t count, const int32_t *cells) {
   const wc_graph_ode *ode = sweep->ode;
+  const int32_t n = ode->n_cells;
   const int ns = ode->n_states, nt = ode->n_transport;
-  const int32_t *downstream = ode->downstream;
+  const int32_t *start = sweep->sources->start, *source = sweep->sources->source;
   const int *target = ode->transport_target;
   const double gamma = sweep->gamma;
   double *acc = sweep->acc;
-  double r[64], xi[64];
+  const double *remote = sweep->remote;
+  double r[64], xi[64], in[64];
   for (int32_t j = 0; j < count; j++) {
     const int32_t i = cells ? cells[j] : j;
     const double *bi = b + (size_t)i * (size_t)ns;
     for (int c = 0; c < ns; c++) r[c] = bi[c];
-    const double *ai = acc + (size_t)i * (size_t)nt;
-    for (int k = 0; k < nt; k++) r[target[k]] += gamma * ai[k];
+    for (int k = 0; k < nt; k++) in[k] = 0.0;
+    for (int32_t e = start[i]; e < start[i + 1]; e++) {
+      int32_t u = source[e];
+      const double *from = u < n ? acc + (size_t)u * (size_t)nt : remote + (size_t)(u - n) * (size_t)nt;
+      for (int k = 0; k < nt; k++) in[k] += from[k];
+    }
+    for (int k = 0; k < nt; k++) r[target[k]] += gamma * in[k];
     const double *jac = sweep->jac + (size_t)i * (size_t)(ns * ns);
     const double *inv = sweep->inverse + (size_t)i * (size_t)(ns * ns);
     for (int g = 0; g < sweep->n_groups; g++) {
@@ -501,62 +578,42 @@ static void solve_groups(const wc_sweep *sweep, const double *b, double *x, int3
     }
     double *xo = x + (size_t)i * (size_t)ns;
     for (int c = 0; c < ns; c++) xo[c] = xi[c];
-    int32_t d = downstream[i];
-    if (d >= 0) {
-      const double *gr = sweep->grad + (size_t)i * (size_t)(nt * ns);
-      double *ad = acc + (size_t)d * (size_t)nt;
-      for (int k = 0; k < nt; k++) {
-        double s = 0.0;
-        for (int c = 0; c < ns; c++) s += gr[k * ns + c] * xi[c];
-        ad[k] += s;
-      }
+    const double *gr = sweep->grad + (size_t)i * (size_t)(nt * ns);
+    double *ai = acc + (size_t)i * (size_t)nt;
+    for (int k = 0; k < nt; k++) {
+      double s = 0.0;
+      for (int c = 0; c < ns; c++) s += gr[k * ns + c] * xi[c];
+      ai[k] = s;
     }
   }
 }
 
-void wc_sweep_solve_begin(wc_sweep *sweep) {
-  const wc_graph_ode *ode = sweep->ode;
-  if (ode->n_transport > 0 && ode->n_cells > 0)
-    memset(sweep->acc, 0, (size_t)ode->n_cells * (size_t)ode->n_transport * sizeof *sweep->acc);
-}
-
 void wc_sweep_solve_cells(wc_sweep *sweep, const double *b, double *x, int32_t count, const int32_t *cells) {
   const wc_graph_ode *ode = sweep->ode;
+  const int32_t n = ode->n_cells;
   const int nt = ode->n_transport;
-  const int32_t *down = ode->downstream;
+  const int32_t *start = sweep->sources->start, *source = sweep->sources->source;
   const int *target = ode->transport_target;
   const double g = sweep->gamma;
   if (sweep->n_groups > 1) {
     solve_groups(sweep, b, x, count, cells);
     return;
   }
-  const double *inv = sweep->inverse, *grad = sweep->grad;
+  const double *inv = sweep->inverse, *grad = sweep->grad, *rem = sweep->remote;
   double *acc = sweep->acc;
   switch (ode->n_states) {
-  case 1: solve_kernel(1, nt, count, cells, down, target, inv, grad, g, acc, b, x); break;
-  case 2: solve_kernel(2, nt, count, cells, down, target, inv, grad, g, acc, b, x); break;
-  case 3: solve_kernel(3, nt, count, cells, down, target, inv, grad, g, acc, b, x); break;
-  case 4: solve_kernel(4, nt, count, cells, down, target, inv, grad, g, acc, b, x); break;
-  case 5: solve_kernel(5, nt, count, cells, down, target, inv, grad, g, acc, b, x); break;
-  case 6: solve_kernel(6, nt, count, cells, down, target, inv, grad, g, acc, b, x); break;
-  default: solve_kernel(ode->n_states, nt, count, cells, down, target, inv, grad, g, acc, b, x); break;
+  case 1: solve_kernel(1, nt, count, cells, n, start, source, target, inv, grad, g, acc, rem, b, x); break;
+  case 2: solve_kernel(2, nt, count, cells, n, start, source, target, inv, grad, g, acc, rem, b, x); break;
+  case 3: solve_kernel(3, nt, count, cells, n, start, source, target, inv, grad, g, acc, rem, b, x); break;
+  case 4: solve_kernel(4, nt, count, cells, n, start, source, target, inv, grad, g, acc, rem, b, x); break;
+  case 5: solve_kernel(5, nt, count, cells, n, start, source, target, inv, grad, g, acc, rem, b, x); break;
+  case 6: solve_kernel(6, nt, count, cells, n, start, source, target, inv, grad, g, acc, rem, b, x); break;
+  default: solve_kernel(ode->n_states, nt, count, cells, n, start, source, target, inv, grad, g, acc, rem, b, x); break;
   }
 }
 
-void wc_sweep_add_contribution(wc_sweep *sweep, int32_t cell, const double *contribution) {
-  const int nt = sweep->ode->n_transport;
-  double *acc = sweep->acc + (size_t)cell * (size_t)nt;
-  for (int k = 0; k < nt; k++) acc[k] += contribution[k];
-}
-
-void wc_sweep_contribution(const wc_sweep *sweep, int32_t cell, const double *x, double *contribution) {
-  const int ns = sweep->ode->n_states, nt = sweep->ode->n_transport;
-  const double *g = sweep->grad + (size_t)cell * (size_t)(nt * ns), *xi = x + (size_t)cell * (size_t)ns;
-  for (int k = 0; k < nt; k++) {
-    double s = 0.0;
-    for (int c = 0; c < ns; c++) s += g[k * ns + c] * xi[c];
-    contribution[k] = s;
-  }
+const double *wc_sweep_contribution(const wc_sweep *sweep, int32_t cell) {
+  return sweep->acc + (size_t)cell * (size_t)sweep->ode->n_transport;
 }
 
 void wc_sweep_solve_totals(wc_sweep *sweep, const double *b, double *x) {
@@ -564,7 +621,6 @@ void wc_sweep_solve_totals(wc_sweep *sweep, const double *b, double *x) {
 }
 
 void wc_sweep_solve(wc_sweep *sweep, const double *b, double *x) {
-  wc_sweep_solve_begin(sweep);
   wc_sweep_solve_cells(sweep, b, x, sweep->ode->n_cells, NULL);
   wc_sweep_solve_totals(sweep, b, x);
 }

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "wc_graph_ode.h"
+#include "wc_inflow.h"
 #include "wc_status.h"
 
 typedef struct wc_sweep wc_sweep;
@@ -44,6 +45,10 @@ void wc_sweep_destroy(wc_sweep **sweep);
  */
 WC_NODISCARD wc_status wc_sweep_set_accumulators(wc_sweep *sweep, bool on);
 
+/* With accumulators: keep only `cells` (ascending) as the outlets whose totals follow the
+ * flux totals (as wc_graph_rhs_set_outlets). */
+WC_NODISCARD wc_status wc_sweep_set_outlets(wc_sweep *sweep, int32_t count, const int32_t *cells);
+
 /* The J and G arrays, writable (a caller may fill them itself, e.g. a test). */
 double *wc_sweep_jacobian_blocks(wc_sweep *sweep);
 double *wc_sweep_outflow_gradients(wc_sweep *sweep);
@@ -59,7 +64,18 @@ double *wc_sweep_outflow_gradients(wc_sweep *sweep);
 WC_NODISCARD wc_status wc_sweep_evaluate(wc_sweep *sweep, double t, const double *y, const double *extra_inflow,
                                          const double *typical_size);
 
-/* D_i = I - gamma J_i, inverted. WC_ERR_NUMERICS naming the node when a block is
+/*
+ * The block-triangular structure wc_sweep_evaluate found ([n_states]: per state, the last
+ * state it depends on in any cell), and a way to widen it, e.g. to the maximum over all
+ * ranks: the factor and the solve then run the same arithmetic on every rank, so results
+ * do not depend on how the cells are split (wc_inflow.h).
+ */
+const int *wc_sweep_group_reach(const wc_sweep *sweep);
+void wc_sweep_set_group_reach(wc_sweep *sweep, const int *reach);
+
+/* D_i = I - gamma J_i, inverted, every block by the same method wherever it sits (batches
+ * of 8 without row swaps when safe, else alone with partial pivoting). WC_ERR_NUMERICS
+ * naming the node when a block is
  * singular or not finite (the integrator treats it as a recoverable failure). */
 WC_NODISCARD wc_status wc_sweep_factor(wc_sweep *sweep, double gamma);
 
@@ -74,23 +90,29 @@ int32_t wc_sweep_failed_node(const wc_sweep *sweep);
 void wc_sweep_solve(wc_sweep *sweep, const double *b, double *x);
 
 /*
- * The same solve in pieces, for a sweep pipelined over ranks (wc_sweep_pipeline.h), where
- * some upstream cells of this rank's cells live on other ranks:
- *   wc_sweep_solve_begin        clear what upstream cells contribute to each cell;
- *   wc_sweep_solve_cells        solve `count` cells, cells[j] in that order (topological;
- *                               NULL: 0..count-1), each with what was contributed to it so
- *                               far, and add each one's G x to its local downstream cell;
- *   wc_sweep_add_contribution   add G_u x_u [n_transport] of a remote upstream cell u to `cell`;
- *   wc_sweep_contribution       G_cell x_cell [n_transport]: what `cell` (solved) passes
- *                               downstream, for a cell whose downstream is on another rank;
- *   wc_sweep_solve_totals       the budget totals' rows, once every cell is solved.
- * wc_sweep_solve is begin + all cells + totals. Every cell must be solved after all its
- * upstream cells (local and remote) contributed.
+ * Upstream cells on other ranks: each cell sums its local and remote sources in the
+ * canonical order of `sources` (wc_inflow.h; borrowed, e.g. wc_graph_rhs_sources), so the
+ * blocks and the solve are bit for bit those of one process. `remote_outflow`
+ * [n_remote][n_transport] (borrowed) holds the remote cells' outflows when
+ * wc_sweep_evaluate runs (the halo of the last f); the remote contributions G_u x_u of a
+ * solve go into wc_sweep_remote_contributions (zero: each rank alone, block Jacobi).
  */
-void wc_sweep_solve_begin(wc_sweep *sweep);
+WC_NODISCARD wc_status wc_sweep_set_sources(wc_sweep *sweep, const wc_inflow_sources *sources,
+                                            const double *remote_outflow);
+double *wc_sweep_remote_contributions(wc_sweep *sweep);
+
+/*
+ * The same solve in pieces, for a sweep pipelined over ranks (wc_sweep_pipeline.h):
+ *   wc_sweep_solve_cells        solve `count` cells, cells[j] in that order (topological;
+ *                               NULL: 0..count-1), each with what its upstream cells
+ *                               (already solved) and the remote contributions give;
+ *   wc_sweep_contribution       G_cell x_cell [n_transport] of a solved cell: what it passes
+ *                               downstream (valid until the next solve);
+ *   wc_sweep_solve_totals       the budget totals' rows, once every cell is solved.
+ * wc_sweep_solve is all cells + totals.
+ */
 void wc_sweep_solve_cells(wc_sweep *sweep, const double *b, double *x, int32_t count, const int32_t *cells);
-void wc_sweep_add_contribution(wc_sweep *sweep, int32_t cell, const double *contribution);
-void wc_sweep_contribution(const wc_sweep *sweep, int32_t cell, const double *x, double *contribution);
+const double *wc_sweep_contribution(const wc_sweep *sweep, int32_t cell);
 void wc_sweep_solve_totals(wc_sweep *sweep, const double *b, double *x);
 
 /* Quantities carried downstream (the length of a contribution). */

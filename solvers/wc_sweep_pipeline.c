@@ -166,34 +166,35 @@ void wc_sweep_pipeline_destroy(wc_sweep_pipeline **pipeline) {
 
 int32_t wc_sweep_pipeline_dependent_count(const wc_sweep_pipeline *p) { return p->n_dependent; }
 
-/* Write G x of a neighbour's send cells into its rows of the send buffer and start it. */
-static wc_status send_group(wc_sweep_pipeline *p, int32_t g, const double *x) {
+/* Copy G x of a neighbour's send cells into its rows of the send buffer and start it. */
+static wc_status send_group(wc_sweep_pipeline *p, int32_t g) {
   const int32_t *start = wc_halo_plan_send_neighbour_start(p->plan), *cell = wc_halo_plan_send_cell(p->plan);
+  const size_t nt = (size_t)p->n_transport;
   double *buffer = wc_halo_send_buffer(p->halo);
   for (int32_t e = start[g]; e < start[g + 1]; e++)
-    wc_sweep_contribution(p->sweep, cell[e], x, buffer + (size_t)e * (size_t)p->n_transport);
+    memcpy(buffer + (size_t)e * nt, wc_sweep_contribution(p->sweep, cell[e]), nt * sizeof *buffer);
   WC_CALL(wc_halo_send_neighbour(p->halo, g));
   return WC_OK;
 }
 
 wc_status wc_sweep_pipeline_solve(wc_sweep_pipeline *p, const double *b, double *x) {
   WC_CALL(wc_halo_post_receives(p->halo));
-  wc_sweep_solve_begin(p->sweep);
   wc_sweep_solve_cells(p->sweep, b, x, p->n_independent, p->cells);
   int32_t next = 0;
-  for (; next < p->n_early; next++) WC_CALL(send_group(p, p->order[next], x));
+  for (; next < p->n_early; next++) WC_CALL(send_group(p, p->order[next]));
+  /* The receive list's order is the sweep's remote-source order (wc_graph_rhs_set_remote
+   * was given the same plan). */
   const double *received = NULL;
   WC_CALL(wc_halo_wait_receives(p->halo, &received));
-  const int32_t n_recv = wc_halo_plan_recv_count(p->plan), *recv_cell = wc_halo_plan_recv_cell(p->plan);
-  for (int32_t k = 0; k < n_recv; k++)
-    wc_sweep_add_contribution(p->sweep, recv_cell[k], received + (size_t)k * (size_t)p->n_transport);
+  size_t n_values = (size_t)wc_halo_plan_recv_count(p->plan) * (size_t)p->n_transport;
+  if (n_values > 0) memcpy(wc_sweep_remote_contributions(p->sweep), received, n_values * sizeof *received);
   const int32_t *dependent = p->cells + p->n_independent;
   int32_t solved = 0;
   for (; next < p->n_groups; next++) {
     int32_t upto = p->ready_at[next];
     if (upto > solved) wc_sweep_solve_cells(p->sweep, b, x, upto - solved, dependent + solved);
     solved = upto > solved ? upto : solved;
-    WC_CALL(send_group(p, p->order[next], x));
+    WC_CALL(send_group(p, p->order[next]));
   }
   if (p->n_dependent > solved) wc_sweep_solve_cells(p->sweep, b, x, p->n_dependent - solved, dependent + solved);
   wc_sweep_solve_totals(p->sweep, b, x);

@@ -227,7 +227,10 @@ static void test_nash_cascade(void) {
         double want = pow(kt, j) / factorial(j) * exp(-kt);
         char what[64];
         snprintf(what, sizeof what, "%s reservoir %d", wc_linear_solver_name(kinds[kind]), j);
-        CU_ASSERT_TRUE(near(what, wc_integrator_state(integ)[j], want, 1e-6, 1e-3));
+        /* Plain GMRES stops at its linear tolerance: which iteration meets it can flip with
+         * the last bit of a norm, and the cascade then lands within 2e-6 (np 2: 1.1e-6). */
+        double tol = kinds[kind] == WC_LINSOL_GMRES ? 2e-6 : 1e-6;
+        CU_ASSERT_TRUE(near(what, wc_integrator_state(integ)[j], want, tol, 1e-3));
         stored += wc_integrator_state(integ)[j];
       }
       CU_ASSERT_TRUE(near("cascade mass", stored + wc_integrator_outlet_totals(integ)[0], 1.0, 1e-8, 1.0));

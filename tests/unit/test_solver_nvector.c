@@ -535,7 +535,64 @@ static void test_buffers(void) {
   free(buffer);
 }
 
+/* The weighted RMS norms are reproducible: the same bits whatever the order of the
+ * elements and however they are split among ranks (CVODE's step decisions hang on them;
+ * docs/solver.md). Values span 40 orders of magnitude, some weights are zero, a mask drops
+ * some elements; one split interleaves the elements over the ranks in reverse order. */
+static double repro_value(sunindextype gi) { return sin(0.7 * (double)gi) * pow(10.0, (double)(gi % 41) - 20.0); }
+static double repro_weight(sunindextype gi) { return gi % 9 == 0 ? 0.0 : 1.0 / (1e-4 + 1e-3 * (double)(gi % 13)); }
+static double repro_mask(sunindextype gi) { return gi % 5 == 0 ? 0.0 : 1.0; }
+
+static void test_wrms_reproducible(void) {
+  const sunindextype n = 5003;
+  N_Vector a = NULL, aw = NULL, am = NULL, b = NULL, bw = NULL, bm = NULL, c = NULL, cw = NULL, cm = NULL;
+  sunindextype mine = 0;
+  for (sunindextype gi = 0; gi < n; gi++) mine += gi % size == rank;
+  CU_ASSERT_EQUAL_FATAL(wc_nvector_create(MPI_COMM_NULL, n, ctx, &a) | wc_nvector_create(MPI_COMM_NULL, n, ctx, &aw) |
+                            wc_nvector_create(MPI_COMM_NULL, n, ctx, &am) | wc_nvector_create(MPI_COMM_NULL, n, ctx, &b) |
+                            wc_nvector_create(MPI_COMM_NULL, n, ctx, &bw) | wc_nvector_create(MPI_COMM_NULL, n, ctx, &bm) |
+                            wc_nvector_create(MPI_COMM_WORLD, mine, ctx, &c) |
+                            wc_nvector_create(MPI_COMM_WORLD, mine, ctx, &cw) |
+                            wc_nvector_create(MPI_COMM_WORLD, mine, ctx, &cm),
+                        WC_OK);
+  long double exact = 0.0L, exact_mask = 0.0L;
+  sunindextype k = 0;
+  for (sunindextype gi = 0; gi < n; gi++) {
+    double v = repro_value(gi), wt = repro_weight(gi), m = repro_mask(gi);
+    wc_nvector_data(a)[gi] = v, wc_nvector_data(aw)[gi] = wt, wc_nvector_data(am)[gi] = m;
+    wc_nvector_data(b)[n - 1 - gi] = v, wc_nvector_data(bw)[n - 1 - gi] = wt, wc_nvector_data(bm)[n - 1 - gi] = m;
+    long double p = (long double)v * wt;
+    exact += p * p;
+    if (m > 0) exact_mask += p * p;
+  }
+  for (sunindextype gi = n - 1; gi >= 0; gi--)
+    if (gi % size == rank) {
+      wc_nvector_data(c)[k] = repro_value(gi), wc_nvector_data(cw)[k] = repro_weight(gi);
+      wc_nvector_data(cm)[k++] = repro_mask(gi);
+    }
+  double na = N_VWrmsNorm(a, aw), nb = N_VWrmsNorm(b, bw), nc = N_VWrmsNorm(c, cw);
+  double ma = N_VWrmsNormMask(a, aw, am), mb = N_VWrmsNormMask(b, bw, bm), mc = N_VWrmsNormMask(c, cw, cm);
+  CU_ASSERT_TRUE(na == nb && na == nc);
+  CU_ASSERT_TRUE(ma == mb && ma == mc);
+  if (!(na == nb && na == nc && ma == mb && ma == mc))
+    fprintf(stderr, "\n  wrms %.17g %.17g %.17g, masked %.17g %.17g %.17g\n", na, nb, nc, ma, mb, mc);
+  CU_ASSERT_TRUE(fabs(na - (double)sqrtl(exact / n)) <= 1e-14 * na);
+  CU_ASSERT_TRUE(fabs(ma - (double)sqrtl(exact_mask / n)) <= 1e-14 * ma);
+  double norms[2];
+  N_Vector xs[2] = {c, c}, ws[2] = {cw, cw};
+  CU_ASSERT_EQUAL(N_VWrmsNormVectorArray(2, xs, ws, norms), 0);
+  CU_ASSERT_TRUE(norms[0] == na && norms[1] == na);
+  /* A NaN on one rank is a NaN norm on every rank. */
+  if (rank == size - 1 && mine > 0) wc_nvector_data(c)[0] = NAN;
+  CU_ASSERT_TRUE(isnan(N_VWrmsNorm(c, cw)));
+  N_VConst(0.0, c);
+  CU_ASSERT_TRUE(N_VWrmsNorm(c, cw) == 0.0);
+  N_Vector all[] = {a, aw, am, b, bw, bm, c, cw, cm};
+  for (size_t j = 0; j < sizeof all / sizeof *all; j++) N_VDestroy(all[j]);
+}
+
 static CU_TestInfo nvector_tests[] = {
+    WC_TEST(test_wrms_reproducible),
     WC_TEST(test_lengths_and_clone),
     WC_TEST(test_linear_sum),
     WC_TEST(test_elementwise),

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# `wcsim run` on several process counts gives the same results (docs/hpc.md, "Results that
+# do not depend on the number of ranks"). Usage:
+#   test_ranks.sh WCSIM SOURCE_DIR MPIEXEC WORK NP
+# NP = 1 writes the reference run into WORK/np1 (a ctest fixture); NP > 1 runs the same
+# scenario on NP ranks (oversubscribed beyond the cores) and checks, against it:
+#   - sections and budgets: same layout, numbers within 1e-6 relative (tools/compare-outputs);
+#   - budget closure below 1e-12 for the basin and every jurisdiction;
+#   - STEM-partition.csv has one row per rank and its cells add up to the basin's;
+#   - a solver failure is reported once, naming the same basin cell (row, column) as on 1 rank.
+set -u
+wcsim=$1
+source_dir=$2
+mpiexec=$3
+work=$4
+np=$5
+mkdir -p "$work"
+failed=0
+fail() { echo "FAIL: $*"; failed=1; }
+
+# Chaobai at 5 km for one year: 633 cells, a few seconds.
+scenario() { # name dir [extra yaml]
+  cat >"$work/$1.yaml" <<EOF2
+include: $source_dir/scenarios/chaobai-baseline.yaml
+name: $1
+basin: {cell_size: 5 km}
+period: {start: 2001-01-01, end: ${4:-2002-01-01}}
+output: {path: $work/$2/run.h5, overwrite: true}
+${3:-}
+EOF2
+}
+
+run() { # np yaml stderr-file
+  "$mpiexec" -n "$1" "$wcsim" run --log-level warn "$2" 2>"$3" >/dev/null
+}
+
+if [[ $np -eq 1 ]]; then
+  scenario reference np1
+  run 1 "$work/reference.yaml" "$work/np1.err" || { cat "$work/np1.err"; exit 1; }
+  scenario failure np1-failure "solver: {max_steps_per_interval: 10}" 2001-02-01
+  run 1 "$work/failure.yaml" "$work/np1-failure.err"
+  grep -o 'in cell row [0-9]*, column [0-9]*' "$work/np1-failure.err" | head -1 >"$work/np1-failure.cell"
+  [[ -s "$work/np1-failure.cell" ]] || { echo "FAIL: the reference failure names no cell"; cat "$work/np1-failure.err"; exit 1; }
+  echo "reference written; failure $(cat "$work/np1-failure.cell")"
+  exit 0
+fi
+
+[[ -f "$work/np1/run-sections.csv" ]] || { echo "FAIL: no reference run (fixture ranks_reference)"; exit 1; }
+scenario "ranks$np" "np$np"
+if run "$np" "$work/ranks$np.yaml" "$work/np$np.err"; then
+  "$source_dir/tools/compare-outputs" "$work/np1/run" "$work/np$np/run" --rtol 1e-6 --closure 1e-12 ||
+    fail "np $np differs from np 1"
+  rows=$(($(wc -l <"$work/np$np/run-partition.csv") - 1))
+  cells=$(awk -F, 'NR > 1 { s += $2 } END { print s }' "$work/np$np/run-partition.csv")
+  [[ $rows -eq $np && $cells -eq 633 ]] || fail "partition.csv: $rows rows, $cells cells (want $np, 633)"
+else
+  fail "np $np run failed"
+  sed 's/^/  /' "$work/np$np.err" | head -20
+fi
+
+scenario "failure$np" "np$np-failure" "solver: {max_steps_per_interval: 10}" 2001-02-01
+run "$np" "$work/failure$np.yaml" "$work/np$np-failure.err"
+code=$?
+[[ $code -eq 6 ]] || fail "failure on $np ranks: exit $code, want 6 (numerical error)"
+count=$(grep -c 'solver failed at' "$work/np$np-failure.err")
+[[ $count -eq 1 ]] || fail "failure on $np ranks reported $count times, want once"
+cell=$(grep -o 'in cell row [0-9]*, column [0-9]*' "$work/np$np-failure.err" | head -1)
+[[ "$cell" == "$(cat "$work/np1-failure.cell")" ]] || fail "failure on $np ranks names '$cell', on 1 rank '$(cat "$work/np1-failure.cell")'"
+[[ $failed -eq 0 ]] && echo "np $np: same results as np 1; failure $cell, reported once"
+exit $failed
