@@ -472,25 +472,33 @@ done:
 
 /* ---- solve ----------------------------------------------------------------------------- */
 
+/* r = b_i + gamma * E_i * (sum of the upstream contributions G_u x_u, local ones from acc,
+ * other ranks' from remote), summed in canonical order (wc_inflow.h). */
+static WC_ALWAYS_INLINE void load_right_side(const int ns, const int nt, int32_t i, int32_t n, const int32_t *start,
+                                             const int32_t *source, const int *target, double gamma,
+                                             const double *acc, const double *remote, const double *b, double *r) {
+  double in[64];
+  const double *bi = b + (size_t)i * (size_t)ns;
+  for (int c = 0; c < ns; c++) r[c] = bi[c];
+  for (int k = 0; k < nt; k++) in[k] = 0.0;
+  for (int32_t e = start[i]; e < start[i + 1]; e++) {
+    int32_t u = source[e];
+    const double *from = u < n ? acc + (size_t)u * (size_t)nt : remote + (size_t)(u - n) * (size_t)nt;
+    for (int k = 0; k < nt; k++) in[k] += from[k];
+  }
+  for (int k = 0; k < nt; k++) r[target[k]] += gamma * in[k];
+}
+
 /* Solve `count` cells: cells[j] in the given order (topological), or 0..count-1 when
  * cells is NULL. acc holds, per cell, what its upstream cells solved so far contribute. */
 static WC_ALWAYS_INLINE void solve_kernel(const int ns, const int nt, int32_t count, const int32_t *cells, int32_t n,
                                           const int32_t *start, const int32_t *source, const int *target,
                                           const double *inverse, const double *grad, double gamma, double *acc,
                                           const double *remote, const double *b, double *x) {
-  double r[64], xi[64], in[64];
+  double r[64], xi[64];
   for (int32_t j = 0; j < count; j++) {
     const int32_t i = cells ? cells[j] : j;
-    const double *bi = b + (size_t)i * (size_t)ns;
-    for (int c = 0; c < ns; c++) r[c] = bi[c];
-    /* Upstream contributions G_u x_u, summed in canonical order (wc_inflow.h). */
-    for (int k = 0; k < nt; k++) in[k] = 0.0;
-    for (int32_t e = start[i]; e < start[i + 1]; e++) {
-      int32_t u = source[e];
-      const double *from = u < n ? acc + (size_t)u * (size_t)nt : remote + (size_t)(u - n) * (size_t)nt;
-      for (int k = 0; k < nt; k++) in[k] += from[k];
-    }
-    for (int k = 0; k < nt; k++) r[target[k]] += gamma * in[k];
+    load_right_side(ns, nt, i, n, start, source, target, gamma, acc, remote, b, r);
     const double *inv = inverse + (size_t)i * (size_t)(ns * ns);
     for (int row = 0; row < ns; row++) {
       double s = 0.0;
@@ -549,18 +557,10 @@ static void solve_groups(const wc_sweep *sweep, const double *b, double *x, int3
   const double gamma = sweep->gamma;
   double *acc = sweep->acc;
   const double *remote = sweep->remote;
-  double r[64], xi[64], in[64];
+  double r[64], xi[64];
   for (int32_t j = 0; j < count; j++) {
     const int32_t i = cells ? cells[j] : j;
-    const double *bi = b + (size_t)i * (size_t)ns;
-    for (int c = 0; c < ns; c++) r[c] = bi[c];
-    for (int k = 0; k < nt; k++) in[k] = 0.0;
-    for (int32_t e = start[i]; e < start[i + 1]; e++) {
-      int32_t u = source[e];
-      const double *from = u < n ? acc + (size_t)u * (size_t)nt : remote + (size_t)(u - n) * (size_t)nt;
-      for (int k = 0; k < nt; k++) in[k] += from[k];
-    }
-    for (int k = 0; k < nt; k++) r[target[k]] += gamma * in[k];
+    load_right_side(ns, nt, i, n, start, source, target, gamma, acc, remote, b, r);
     const double *jac = sweep->jac + (size_t)i * (size_t)(ns * ns);
     const double *inv = sweep->inverse + (size_t)i * (size_t)(ns * ns);
     for (int g = 0; g < sweep->n_groups; g++) {
