@@ -554,6 +554,12 @@ static wc_status setup_decomposition(wc_integrator *integ) {
   WC_CALL(wc_halo_create(integ->plan, integ->comm, integ->ode->n_transport, &integ->halo));
   if (integ->options.linear_solver == WC_LINSOL_SWEEP && integ->size > 1)
     WC_CALL(wc_sweep_pipeline_create(integ->sweep, integ->plan, integ->comm, &integ->pipeline));
+  wc_log_debug("rank %d: %d cells, %d send and %d receive cells (%d and %d neighbours), %d cells after the "
+               "pipeline's wait",
+               integ->rank, (int)integ->ode->n_cells, (int)wc_halo_plan_send_count(plan),
+               (int)wc_halo_plan_recv_count(plan), (int)wc_halo_plan_send_neighbour_count(plan),
+               (int)wc_halo_plan_recv_neighbour_count(plan),
+               integ->pipeline ? (int)wc_sweep_pipeline_dependent_count(integ->pipeline) : 0);
   return WC_OK;
 }
 
