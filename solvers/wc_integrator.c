@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cvodes/cvodes.h>
 #include <cvodes/cvodes_ls.h>
@@ -56,6 +57,7 @@ struct wc_integrator {
   wc_sweep_pipeline *pipeline; /* the exact sweep across ranks (sweep solver, > 1 rank) */
   long halo_exchanges;
   int64_t halo_bytes;
+  double halo_wait_s;
 
   /* More than one rank: callbacks defer failures (poison with NaN) to the next
    * agreement instead of returning a local verdict (see wc_integrator.h). */
@@ -191,6 +193,12 @@ static int defer(wc_integrator *integ, int local_flag, double *out, size_t n) {
   return integ->stop ? -1 : 0;
 }
 
+static double wall_seconds(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
+}
+
 static bool all_finite(const double *x, size_t n) {
   int bad = 0;
   for (size_t j = 0; j < n; j++) bad |= !isfinite(x[j]);
@@ -218,7 +226,9 @@ static wc_status exchange_halo(wc_integrator *integ, double t, const double *y, 
   for (int32_t g = 0; g < wc_halo_plan_send_neighbour_count(plan); g++)
     WC_CALL(wc_halo_send_neighbour(integ->halo, g));
   const double *received = NULL;
+  double wait_start = wall_seconds();
   WC_CALL(wc_halo_wait_receives(integ->halo, &received));
+  integ->halo_wait_s += wall_seconds() - wait_start;
   if (n_recv > 0)
     memcpy(wc_graph_rhs_remote_outflow(integ->rhs), received, (size_t)n_recv * (size_t)nt * sizeof *received);
   WC_CALL(wc_halo_wait_sends(integ->halo));
@@ -397,6 +407,8 @@ void wc_integrator_get_stats(const wc_integrator *integ, wc_integrator_stats *st
   stats->cell_calls = wc_graph_rhs_cell_calls(integ->rhs) + (integ->sweep ? wc_sweep_cell_calls(integ->sweep) : 0);
   stats->halo_exchanges = integ->halo_exchanges;
   stats->halo_bytes = integ->halo_bytes;
+  stats->halo_wait_s = integ->halo_wait_s;
+  stats->pipeline_wait_s = integ->pipeline ? wc_sweep_pipeline_wait_seconds(integ->pipeline) : 0.0;
 }
 
 void wc_integrator_stats_print(const wc_integrator_stats *s, FILE *file) {
@@ -406,12 +418,13 @@ void wc_integrator_stats_print(const wc_integrator_stats *s, FILE *file) {
           "intervals %ld\nsteps %ld (%.2f per interval)\nrhs_evals %ld\nrhs_evals_jtimes %ld\n"
           "newton_iters %ld (%.2f per step)\nnewton_fails %ld\nerror_test_fails %ld\n"
           "linear_iters %ld (%.3f per Newton iteration)\nlinear_fails %ld\nsetups %ld\njacobian_evals %ld\n"
-          "prec_solves %ld\nretries %ld\ncell_calls %lld\nlast_step_s %.6g\nhalo_exchanges %ld\nhalo_bytes %lld\n",
+          "prec_solves %ld\nretries %ld\ncell_calls %lld\nlast_step_s %.6g\nhalo_exchanges %ld\nhalo_bytes %lld\n"
+          "halo_wait_s %.3f\npipeline_wait_s %.3f\n",
           s->intervals, s->steps, (double)s->steps / intervals, s->rhs_evals, s->rhs_evals_jtimes,
           s->newton_iters, s->steps > 0 ? (double)s->newton_iters / (double)s->steps : 0.0, s->newton_fails,
           s->error_test_fails, s->linear_iters, (double)s->linear_iters / newton, s->linear_fails, s->setups,
           s->jacobian_evals, s->prec_solves, s->retries, (long long)s->cell_calls, s->last_step_s, s->halo_exchanges,
-          (long long)s->halo_bytes);
+          (long long)s->halo_bytes, s->halo_wait_s, s->pipeline_wait_s);
 }
 
 /* ---- creation --------------------------------------------------------------------------- */

@@ -315,6 +315,10 @@ void wc_simulation_report_log(const wc_basin *basin, const wc_simulation_report 
               "%ld linear iterations, %ld error-test and %ld convergence failures, %ld retries",
               report->cell_days_per_s, report->wall_s, s->steps, s->rhs_evals, s->newton_iters, s->linear_iters,
               s->error_test_fails, s->newton_fails, s->retries);
+  if (s->halo_exchanges > 0)
+    wc_log_info("halo: %ld exchanges in f, %.1f MB sent, waited %.2f s in f and %.2f s in the pipelined "
+                "sweep for other ranks",
+                s->halo_exchanges, (double)s->halo_bytes / 1e6, s->halo_wait_s, s->pipeline_wait_s);
   wc_log_info("budgets (closure = error / throughput; basin: water %.1e, TN %.1e; worst jurisdiction: water %.1e, "
               "TN %.1e):",
               report->water_closure, report->n_closure, report->worst_water_closure, report->worst_n_closure);
