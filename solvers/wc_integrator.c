@@ -206,13 +206,13 @@ static bool all_finite(const double *x, size_t n) {
 }
 
 /* The outflows of the send cells to the ranks they drain to, into every rank's remote
- * outflows (each summed in canonical order by the pass, wc_inflow.h). Receives are posted
- * first, so early messages land in place; the rates go straight into the send buffer.
- * Always completes the exchange, even after a local error (the neighbours wait for it):
- * the rates are then NaN. */
-static wc_status exchange_halo(wc_integrator *integ, double t, const double *y, int32_t *bad_send) {
+ * outflows (each summed in canonical order by the pass, wc_inflow.h). Begin: post the
+ * receives (so early messages land in place), compute the rates straight into the send
+ * buffer and send; the rates are NaN after a local error, since the neighbours wait for
+ * the message anyway. Finish (halo_finish, the pass's wait): wait, copy what arrived. */
+static wc_status halo_begin(wc_integrator *integ, double t, const double *y, int32_t *bad_send) {
   const wc_halo_plan *plan = integ->plan;
-  const int32_t n_send = wc_halo_plan_send_count(plan), n_recv = wc_halo_plan_recv_count(plan);
+  const int32_t n_send = wc_halo_plan_send_count(plan);
   const int nt = integ->ode->n_transport;
   WC_CALL(wc_halo_post_receives(integ->halo));
   double *rates = wc_halo_send_buffer(integ->halo);
@@ -225,16 +225,23 @@ static wc_status exchange_halo(wc_integrator *integ, double t, const double *y, 
     if (!all_finite(rates + (size_t)k * (size_t)nt, (size_t)nt)) *bad_send = wc_halo_plan_send_cell(plan)[k];
   for (int32_t g = 0; g < wc_halo_plan_send_neighbour_count(plan); g++)
     WC_CALL(wc_halo_send_neighbour(integ->halo, g));
+  integ->halo_exchanges++;
+  integ->halo_bytes += (int64_t)n_send * nt * (int64_t)sizeof(double);
+  return status;
+}
+
+static wc_status halo_finish(void *context) {
+  wc_integrator *integ = context;
+  const int32_t n_recv = wc_halo_plan_recv_count(integ->plan);
   const double *received = NULL;
   double wait_start = wall_seconds();
   WC_CALL(wc_halo_wait_receives(integ->halo, &received));
   integ->halo_wait_s += wall_seconds() - wait_start;
   if (n_recv > 0)
-    memcpy(wc_graph_rhs_remote_outflow(integ->rhs), received, (size_t)n_recv * (size_t)nt * sizeof *received);
+    memcpy(wc_graph_rhs_remote_outflow(integ->rhs), received,
+           (size_t)n_recv * (size_t)integ->ode->n_transport * sizeof *received);
   WC_CALL(wc_halo_wait_sends(integ->halo));
-  integ->halo_exchanges++;
-  integ->halo_bytes += (int64_t)n_send * nt * (int64_t)sizeof(double);
-  return status;
+  return WC_OK;
 }
 
 /* f(t, y) of the states and, after them, the rates of the budget totals. */
@@ -243,9 +250,18 @@ static int cv_rhs(double t, N_Vector y, N_Vector ydot, void *data) {
   double *yd = N_VGetArrayPointer(ydot);
   const double *yy = N_VGetArrayPointer(y);
   int32_t bad_send = -1;
-  wc_status status = integ->halo ? exchange_halo(integ, t, yy, &bad_send) : WC_OK;
-  if (status == WC_OK)
-    status = wc_graph_rhs_eval(integ->rhs, t, yy, yd, yd + integ->n_local, yd + integ->n_local + integ->n_flux_totals);
+  double *flux_rate = yd + integ->n_local, *outlet_rate = flux_rate + integ->n_flux_totals;
+  wc_status status = WC_OK;
+  if (integ->halo) {
+    /* Cells that need nothing from other ranks run while the halo is in flight. */
+    status = halo_begin(integ, t, yy, &bad_send);
+    if (status == WC_OK)
+      status = wc_graph_rhs_eval_overlapped(integ->rhs, t, yy, yd, flux_rate, outlet_rate, halo_finish, integ);
+    else
+      (void)halo_finish(integ); /* the neighbours wait for this exchange */
+  } else {
+    status = wc_graph_rhs_eval(integ->rhs, t, yy, yd, flux_rate, outlet_rate);
+  }
   bool nonfinite = status == WC_ERR_NUMERICS && wc_graph_rhs_nonfinite_node(integ->rhs) >= 0;
   if (status == WC_OK && bad_send >= 0) {
     const int ns = integ->ode->n_states;
