@@ -1,6 +1,8 @@
 /* cmd_run.c — `wcsim run SCENARIO`: load and validate the scenario, then simulate. */
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -49,6 +51,8 @@ wc_status wc_command_run(int argc, char **argv) {
       {.name = "scenario-reference", .help = "print the scenario reference (Markdown) generated from the schema"},
       {.name = "log-level", .value_name = "LEVEL", .help = "error, warn, info (default) or debug"},
       {.name = "all-ranks", .help = "let every MPI rank log, not only rank 0"},
+      {.name = "partition-imbalance", .value_name = "FRACTION",
+       .help = "MPI: allowed deviation of a rank's cells from the mean (default 0.05; docs/hpc.md)"},
       {.name = "help", .short_name = 'h', .help = "show this help"},
       {.name = NULL},
   };
@@ -73,6 +77,16 @@ wc_status wc_command_run(int argc, char **argv) {
     return WC_OK;
   }
   WC_CHECK(count == 1, WC_ERR_USAGE, "run: missing argument; usage: %s", command.usage);
+  wc_run_options run_options = {.interactive = isatty(fileno(stderr)) != 0, .partition_imbalance = -1.0};
+  wc_cli_option *imbalance = wc_cli_option_get(&command, "partition-imbalance");
+  if (imbalance->seen) {
+    char *end = NULL;
+    run_options.partition_imbalance = strtod(imbalance->value, &end);
+    WC_CHECK(end != imbalance->value && *end == '\0' && isfinite(run_options.partition_imbalance) &&
+                 run_options.partition_imbalance >= 0.0 && run_options.partition_imbalance < 1.0,
+             WC_ERR_USAGE, "run: --partition-imbalance '%s' is not a fraction in [0, 1), e.g. 0.01",
+             imbalance->value);
+  }
 
   /* Every rank reads the scenario (it is small); settle together before going on, so a
    * file one rank cannot see stops the job cleanly. */
@@ -95,7 +109,7 @@ wc_status wc_command_run(int argc, char **argv) {
                     basin->name, basin->grid.rows, basin->grid.cols, basin->grid.cell_size_m, basin->graph->n,
                     basin->graph->n * basin->grid.cell_size_m * basin->grid.cell_size_m / 1e6, basin->n_sections,
                     basin->n_reservoirs);
-        status = wc_run_simulation(scenario, basin, isatty(fileno(stderr)) != 0);
+        status = wc_run_simulation(scenario, basin, &run_options);
       }
       wc_basin_destroy(&basin);
     }

@@ -120,13 +120,15 @@ static void log_partition(const wc_partition *partition) {
 
 /* Everything before the time loop; may fail on some ranks only (files, memory), so the
  * caller agrees on the outcome before any collective. */
-static wc_status setup_run(const wc_scenario *scenario, const wc_basin *basin, const char *series_path,
-                           run_setup *run) {
+static wc_status setup_run(const wc_scenario *scenario, const wc_basin *basin, const wc_run_options *options,
+                           const char *series_path, run_setup *run) {
   const wc_drainage_graph *graph = basin->graph;
   int rank = wc_mpi_rank(), size = wc_mpi_size();
   wc_parameters parameters = wc_parameters_default();
   wc_model *whole = NULL;
-  WC_CALL(wc_partition_create(graph->n, graph->downstream, size, NULL, &run->partition));
+  wc_partition_options partition_options = wc_partition_options_default();
+  if (options->partition_imbalance >= 0.0) partition_options.imbalance = options->partition_imbalance;
+  WC_CALL(wc_partition_create(graph->n, graph->downstream, size, &partition_options, &run->partition));
   log_partition(run->partition);
   WC_CALL(wc_halo_plan_create(run->partition, graph->n, graph->downstream, rank, &run->plan));
   /* The whole model is built and cut (cheap next to the run), so every rank's cells get
@@ -177,7 +179,7 @@ static wc_status write_partition(const char *path, const run_setup *run) {
   return status;
 }
 
-wc_status wc_run_simulation(const wc_scenario *scenario, const wc_basin *basin, bool interactive) {
+wc_status wc_run_simulation(const wc_scenario *scenario, const wc_basin *basin, const wc_run_options *run_options) {
   char series_path[PATH_MAX], budget_path[PATH_MAX], partition_path[PATH_MAX];
   output_name(scenario->output.path, "sections.csv", series_path, sizeof series_path);
   output_name(scenario->output.path, "budget.csv", budget_path, sizeof budget_path);
@@ -188,14 +190,14 @@ wc_status wc_run_simulation(const wc_scenario *scenario, const wc_basin *basin, 
 
   run_setup run = {0};
   wc_simulation_report report = {0};
-  wc_status status = wc_mpi_agree(setup_run(scenario, basin, series_path, &run));
+  wc_status status = wc_mpi_agree(setup_run(scenario, basin, run_options, series_path, &run));
   if (status != WC_OK) goto done;
   wc_simulation_options options = {
       .start = scenario->period.start,
       .end = scenario->period.end,
       .step_s = scenario->period.time_step_s,
       .output_interval_s = scenario->output.interval_s,
-      .progress = wc_mpi_rank() != 0 ? 0 : interactive ? 1 : 2,
+      .progress = wc_mpi_rank() != 0 ? 0 : run_options->interactive ? 1 : 2,
       .partition = run.partition,
       .plan = run.plan,
   };

@@ -8,9 +8,15 @@
 #include "wc_scenario.h"
 #include "wc_status.h"
 
-/* Build the model and forcing, run the period, write the section series and budgets
- * (docs/output.md). `interactive`: a live progress line instead of periodic log lines.
- * Collective over MPI_COMM_WORLD. */
-wc_status wc_run_simulation(const wc_scenario *scenario, const wc_basin *basin, bool interactive) WC_NODISCARD;
+typedef struct wc_run_options {
+  bool interactive;           /* a live progress line instead of periodic log lines */
+  double partition_imbalance; /* the partition's balance bound; < 0: its default */
+} wc_run_options;
+
+/* Partition the basin over the ranks of MPI_COMM_WORLD, build each rank's model and
+ * forcing, run the period, write the section series, budgets and partition table
+ * (docs/output.md). Collective over MPI_COMM_WORLD. */
+wc_status wc_run_simulation(const wc_scenario *scenario, const wc_basin *basin,
+                            const wc_run_options *options) WC_NODISCARD;
 
 #endif

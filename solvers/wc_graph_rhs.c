@@ -11,6 +11,10 @@ struct wc_graph_rhs {
   const wc_graph_ode *ode;
   wc_inflow_sources *sources; /* what each cell sums, in canonical order (wc_inflow.h) */
   double *remote_outflow;     /* [n_remote * n_transport] values from other ranks */
+  /* With remote values: cells that need none of them (ascending), then those that do,
+   * for an evaluation that overlaps the halo exchange; NULL: 0..n-1 */
+  int32_t *order;
+  int32_t n_independent;
   double *extra_inflow; /* [n_cells * n_transport] */
   double *outflows;     /* [n_cells * n_transport] every cell's outflow in the pass */
   double *inflow;       /* [n_transport] one cell's inflow */
@@ -110,6 +114,7 @@ void wc_graph_rhs_destroy(wc_graph_rhs **rhs) {
   if (!rhs || !*rhs) return;
   wc_inflow_sources_destroy(&(*rhs)->sources);
   free((*rhs)->remote_outflow);
+  free((*rhs)->order);
   free((*rhs)->extra_inflow);
   free((*rhs)->outflows);
   free((*rhs)->inflow);
@@ -130,15 +135,35 @@ wc_status wc_graph_rhs_set_remote(wc_graph_rhs *rhs, const int32_t *global_index
   wc_inflow_sources *sources = NULL;
   WC_CALL(wc_inflow_sources_create(ode->n_cells, ode->downstream, global_index, n_remote, remote_cell, remote_global,
                                    &sources));
+  const int32_t n = ode->n_cells;
   double *remote = calloc((size_t)n_remote * (size_t)ode->n_transport + 1, sizeof *remote);
-  if (!remote) {
+  int32_t *order = calloc((size_t)n + 1, sizeof *order);
+  unsigned char *dependent = calloc((size_t)n + 1, 1);
+  if (!remote || !order || !dependent) {
+    free(remote);
+    free(order);
+    free(dependent);
     wc_inflow_sources_destroy(&sources);
     WC_FAIL(WC_ERR_MEMORY, "out of memory for %d remote inflows", (int)n_remote);
   }
+  /* A cell depends on the halo if a source is remote or depends on it (upstream first). */
+  int32_t n_independent = 0, k = 0;
+  for (int32_t i = 0; i < n; i++)
+    for (int32_t e = sources->start[i]; e < sources->start[i + 1] && !dependent[i]; e++)
+      dependent[i] = sources->source[e] >= n || dependent[sources->source[e]];
+  for (int32_t i = 0; i < n; i++)
+    if (!dependent[i]) order[k++] = i;
+  n_independent = k;
+  for (int32_t i = 0; i < n; i++)
+    if (dependent[i]) order[k++] = i;
+  free(dependent);
   wc_inflow_sources_destroy(&rhs->sources);
   free(rhs->remote_outflow);
+  free(rhs->order);
   rhs->sources = sources;
   rhs->remote_outflow = remote;
+  rhs->order = order;
+  rhs->n_independent = n_independent;
   return WC_OK;
 }
 
@@ -186,10 +211,11 @@ static wc_status nonfinite_error(wc_graph_rhs *rhs, double t, int32_t i, const d
   WC_FAIL(WC_ERR_NUMERICS, "non-finite value at node %d, t = %.9g s", (int)i, t);
 }
 
-/* The pass itself. `check`: test every cell's outputs as they come (slow path, to name the
- * cell); otherwise the caller scans the outputs afterwards. */
+/* The pass itself, over positions [first, first + count) of the cell order (each cell
+ * after its upstream cells). `check`: test every cell's outputs as they come (slow path,
+ * to name the cell); otherwise the caller scans the outputs afterwards. */
 static wc_status eval_pass(wc_graph_rhs *rhs, double t, const double *y, double *ydot, double *flux_rate,
-                           double *outlet_rate, bool check) {
+                           double *outlet_rate, bool check, int32_t first, int32_t count) {
   const wc_graph_ode *ode = rhs->ode;
   const int32_t n = ode->n_cells;
   const int ns = ode->n_states, nt = ode->n_transport, nf = ode->n_fluxes;
@@ -198,8 +224,9 @@ static wc_status eval_pass(wc_graph_rhs *rhs, double t, const double *y, double 
   const double *remote = rhs->remote_outflow, *extra = rhs->extra_inflow;
   double *inflow = rhs->inflow;
   double *outflows = rhs->outflows;
-  const int32_t *outlet_slot = rhs->outlet_slot;
-  for (int32_t i = 0; i < n; i++) {
+  const int32_t *outlet_slot = rhs->outlet_slot, *order = rhs->order;
+  for (int32_t j = first; j < first + count; j++) {
+    const int32_t i = order ? order[j] : j;
     double *yd = ydot + (size_t)i * (size_t)ns;
     double *flux = flux_rate ? flux_rate + (size_t)i * (size_t)nf : NULL;
     double *outflow = outflows + (size_t)i * (size_t)nt;
@@ -212,7 +239,7 @@ static wc_status eval_pass(wc_graph_rhs *rhs, double t, const double *y, double 
     }
     wc_status status = ode->cell_rhs(ode->context, t, i, y + (size_t)i * (size_t)ns, inflow, yd, outflow, flux);
     if (status != WC_OK) {
-      rhs->cell_calls += i + 1;
+      rhs->cell_calls += j - first + 1;
       wc_error_push_frame(__FILE__, __LINE__, "ode->cell_rhs(...)");
       return status;
     }
@@ -223,14 +250,14 @@ static wc_status eval_pass(wc_graph_rhs *rhs, double t, const double *y, double 
       if (flux)
         for (int f = 0; f < nf; f++) bad |= !isfinite(flux[f]);
       if (bad) {
-        rhs->cell_calls += i + 1;
+        rhs->cell_calls += j - first + 1;
         return nonfinite_error(rhs, t, i, yd, outflow, flux);
       }
     }
     if (downstream[i] < 0 && outlet_rate && outlet_slot[i] >= 0)
       for (int k = 0; k < nt; k++) outlet_rate[(size_t)outlet_slot[i] * (size_t)nt + k] = outflow[k];
   }
-  rhs->cell_calls += n;
+  rhs->cell_calls += count;
   return WC_OK;
 }
 
@@ -242,10 +269,11 @@ static bool any_nonfinite(const double *x, size_t n) {
   return bad != 0;
 }
 
-wc_status wc_graph_rhs_eval(wc_graph_rhs *rhs, double t, const double *y, double *ydot, double *flux_rate,
-                            double *outlet_rate) {
+/* After a pass: a non-finite value anywhere is found by one scan; only then does a
+ * checking pass name the cell. */
+static wc_status scan_outputs(wc_graph_rhs *rhs, double t, const double *y, double *ydot, double *flux_rate,
+                              double *outlet_rate) {
   const wc_graph_ode *ode = rhs->ode;
-  WC_CALL(eval_pass(rhs, t, y, ydot, flux_rate, outlet_rate, false));
   /* A non-finite outflow shows up in the downstream cell's derivative (its inflow), or in
    * the outlet rates; so scanning the outputs once catches every non-finite value. Finding
    * the cell that produced it takes a second, checking pass, only then. */
@@ -253,11 +281,34 @@ wc_status wc_graph_rhs_eval(wc_graph_rhs *rhs, double t, const double *y, double
   size_t n_out = (size_t)rhs->n_outlets * (size_t)ode->n_transport;
   if (any_nonfinite(ydot, (size_t)ode->n_cells * (size_t)ode->n_states) ||
       (flux_rate && any_nonfinite(flux_rate, n_flux)) || (outlet_rate && any_nonfinite(outlet_rate, n_out))) {
-    WC_CALL(eval_pass(rhs, t, y, ydot, flux_rate, outlet_rate, true));
+    WC_CALL(eval_pass(rhs, t, y, ydot, flux_rate, outlet_rate, true, 0, ode->n_cells));
     rhs->nonfinite_node = -1;
     WC_FAIL(WC_ERR_NUMERICS, "non-finite value in f(t, y) at t = %.9g s that no cell reproduced", t);
   }
   return WC_OK;
+}
+
+wc_status wc_graph_rhs_eval(wc_graph_rhs *rhs, double t, const double *y, double *ydot, double *flux_rate,
+                            double *outlet_rate) {
+  WC_CALL(eval_pass(rhs, t, y, ydot, flux_rate, outlet_rate, false, 0, rhs->ode->n_cells));
+  WC_CALL(scan_outputs(rhs, t, y, ydot, flux_rate, outlet_rate));
+  return WC_OK;
+}
+
+wc_status wc_graph_rhs_eval_overlapped(wc_graph_rhs *rhs, double t, const double *y, double *ydot, double *flux_rate,
+                                       double *outlet_rate, wc_graph_rhs_wait_fn wait, void *context) {
+  const int32_t n = rhs->ode->n_cells, first = rhs->order ? rhs->n_independent : n;
+  wc_status status = eval_pass(rhs, t, y, ydot, flux_rate, outlet_rate, false, 0, first);
+  wc_status waited = wait(context); /* always: the other ranks wait for this exchange too */
+  WC_CALL(status);
+  WC_CALL(waited);
+  WC_CALL(eval_pass(rhs, t, y, ydot, flux_rate, outlet_rate, false, first, n - first));
+  WC_CALL(scan_outputs(rhs, t, y, ydot, flux_rate, outlet_rate));
+  return WC_OK;
+}
+
+int32_t wc_graph_rhs_independent_count(const wc_graph_rhs *rhs) {
+  return rhs->order ? rhs->n_independent : rhs->ode->n_cells;
 }
 
 wc_status wc_graph_rhs_outflows(wc_graph_rhs *rhs, double t, const double *y, int32_t count, const int32_t *cells,

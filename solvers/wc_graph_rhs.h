@@ -85,6 +85,20 @@ WC_NODISCARD wc_status wc_graph_rhs_eval(wc_graph_rhs *rhs, double t, const doub
 WC_NODISCARD wc_status wc_graph_rhs_outflows(wc_graph_rhs *rhs, double t, const double *y, int32_t count,
                                              const int32_t *cells, double *outflow);
 
+/*
+ * The same evaluation overlapped with the halo exchange: first the cells that need no
+ * remote value (nowhere upstream), then `wait(context)` (which must fill
+ * wc_graph_rhs_remote_outflow; it is called even when the first part failed, since other
+ * ranks wait for the exchange), then the rest. Bit for bit wc_graph_rhs_eval's result
+ * (every cell sums in the canonical order either way).
+ */
+typedef wc_status (*wc_graph_rhs_wait_fn)(void *context);
+WC_NODISCARD wc_status wc_graph_rhs_eval_overlapped(wc_graph_rhs *rhs, double t, const double *y, double *ydot,
+                                                    double *flux_rate, double *outlet_rate, wc_graph_rhs_wait_fn wait,
+                                                    void *context);
+/* Cells evaluated before the wait (all of them without remote values). */
+int32_t wc_graph_rhs_independent_count(const wc_graph_rhs *rhs);
+
 /* Node of the last non-finite value found by wc_graph_rhs_eval, or -1; and its time. */
 int32_t wc_graph_rhs_nonfinite_node(const wc_graph_rhs *rhs);
 double wc_graph_rhs_nonfinite_time(const wc_graph_rhs *rhs);

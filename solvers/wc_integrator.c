@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cvodes/cvodes.h>
 #include <cvodes/cvodes_ls.h>
@@ -56,6 +57,7 @@ struct wc_integrator {
   wc_sweep_pipeline *pipeline; /* the exact sweep across ranks (sweep solver, > 1 rank) */
   long halo_exchanges;
   int64_t halo_bytes;
+  double halo_wait_s;
 
   /* More than one rank: callbacks defer failures (poison with NaN) to the next
    * agreement instead of returning a local verdict (see wc_integrator.h). */
@@ -191,6 +193,12 @@ static int defer(wc_integrator *integ, int local_flag, double *out, size_t n) {
   return integ->stop ? -1 : 0;
 }
 
+static double wall_seconds(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
+}
+
 static bool all_finite(const double *x, size_t n) {
   int bad = 0;
   for (size_t j = 0; j < n; j++) bad |= !isfinite(x[j]);
@@ -198,13 +206,13 @@ static bool all_finite(const double *x, size_t n) {
 }
 
 /* The outflows of the send cells to the ranks they drain to, into every rank's remote
- * outflows (each summed in canonical order by the pass, wc_inflow.h). Receives are posted
- * first, so early messages land in place; the rates go straight into the send buffer.
- * Always completes the exchange, even after a local error (the neighbours wait for it):
- * the rates are then NaN. */
-static wc_status exchange_halo(wc_integrator *integ, double t, const double *y, int32_t *bad_send) {
+ * outflows (each summed in canonical order by the pass, wc_inflow.h). Begin: post the
+ * receives (so early messages land in place), compute the rates straight into the send
+ * buffer and send; the rates are NaN after a local error, since the neighbours wait for
+ * the message anyway. Finish (halo_finish, the pass's wait): wait, copy what arrived. */
+static wc_status halo_begin(wc_integrator *integ, double t, const double *y, int32_t *bad_send) {
   const wc_halo_plan *plan = integ->plan;
-  const int32_t n_send = wc_halo_plan_send_count(plan), n_recv = wc_halo_plan_recv_count(plan);
+  const int32_t n_send = wc_halo_plan_send_count(plan);
   const int nt = integ->ode->n_transport;
   WC_CALL(wc_halo_post_receives(integ->halo));
   double *rates = wc_halo_send_buffer(integ->halo);
@@ -217,14 +225,23 @@ static wc_status exchange_halo(wc_integrator *integ, double t, const double *y, 
     if (!all_finite(rates + (size_t)k * (size_t)nt, (size_t)nt)) *bad_send = wc_halo_plan_send_cell(plan)[k];
   for (int32_t g = 0; g < wc_halo_plan_send_neighbour_count(plan); g++)
     WC_CALL(wc_halo_send_neighbour(integ->halo, g));
-  const double *received = NULL;
-  WC_CALL(wc_halo_wait_receives(integ->halo, &received));
-  if (n_recv > 0)
-    memcpy(wc_graph_rhs_remote_outflow(integ->rhs), received, (size_t)n_recv * (size_t)nt * sizeof *received);
-  WC_CALL(wc_halo_wait_sends(integ->halo));
   integ->halo_exchanges++;
   integ->halo_bytes += (int64_t)n_send * nt * (int64_t)sizeof(double);
   return status;
+}
+
+static wc_status halo_finish(void *context) {
+  wc_integrator *integ = context;
+  const int32_t n_recv = wc_halo_plan_recv_count(integ->plan);
+  const double *received = NULL;
+  double wait_start = wall_seconds();
+  WC_CALL(wc_halo_wait_receives(integ->halo, &received));
+  integ->halo_wait_s += wall_seconds() - wait_start;
+  if (n_recv > 0)
+    memcpy(wc_graph_rhs_remote_outflow(integ->rhs), received,
+           (size_t)n_recv * (size_t)integ->ode->n_transport * sizeof *received);
+  WC_CALL(wc_halo_wait_sends(integ->halo));
+  return WC_OK;
 }
 
 /* f(t, y) of the states and, after them, the rates of the budget totals. */
@@ -233,9 +250,18 @@ static int cv_rhs(double t, N_Vector y, N_Vector ydot, void *data) {
   double *yd = N_VGetArrayPointer(ydot);
   const double *yy = N_VGetArrayPointer(y);
   int32_t bad_send = -1;
-  wc_status status = integ->halo ? exchange_halo(integ, t, yy, &bad_send) : WC_OK;
-  if (status == WC_OK)
-    status = wc_graph_rhs_eval(integ->rhs, t, yy, yd, yd + integ->n_local, yd + integ->n_local + integ->n_flux_totals);
+  double *flux_rate = yd + integ->n_local, *outlet_rate = flux_rate + integ->n_flux_totals;
+  wc_status status = WC_OK;
+  if (integ->halo) {
+    /* Cells that need nothing from other ranks run while the halo is in flight. */
+    status = halo_begin(integ, t, yy, &bad_send);
+    if (status == WC_OK)
+      status = wc_graph_rhs_eval_overlapped(integ->rhs, t, yy, yd, flux_rate, outlet_rate, halo_finish, integ);
+    else
+      (void)halo_finish(integ); /* the neighbours wait for this exchange */
+  } else {
+    status = wc_graph_rhs_eval(integ->rhs, t, yy, yd, flux_rate, outlet_rate);
+  }
   bool nonfinite = status == WC_ERR_NUMERICS && wc_graph_rhs_nonfinite_node(integ->rhs) >= 0;
   if (status == WC_OK && bad_send >= 0) {
     const int ns = integ->ode->n_states;
@@ -397,6 +423,8 @@ void wc_integrator_get_stats(const wc_integrator *integ, wc_integrator_stats *st
   stats->cell_calls = wc_graph_rhs_cell_calls(integ->rhs) + (integ->sweep ? wc_sweep_cell_calls(integ->sweep) : 0);
   stats->halo_exchanges = integ->halo_exchanges;
   stats->halo_bytes = integ->halo_bytes;
+  stats->halo_wait_s = integ->halo_wait_s;
+  stats->pipeline_wait_s = integ->pipeline ? wc_sweep_pipeline_wait_seconds(integ->pipeline) : 0.0;
 }
 
 void wc_integrator_stats_print(const wc_integrator_stats *s, FILE *file) {
@@ -406,12 +434,13 @@ void wc_integrator_stats_print(const wc_integrator_stats *s, FILE *file) {
           "intervals %ld\nsteps %ld (%.2f per interval)\nrhs_evals %ld\nrhs_evals_jtimes %ld\n"
           "newton_iters %ld (%.2f per step)\nnewton_fails %ld\nerror_test_fails %ld\n"
           "linear_iters %ld (%.3f per Newton iteration)\nlinear_fails %ld\nsetups %ld\njacobian_evals %ld\n"
-          "prec_solves %ld\nretries %ld\ncell_calls %lld\nlast_step_s %.6g\nhalo_exchanges %ld\nhalo_bytes %lld\n",
+          "prec_solves %ld\nretries %ld\ncell_calls %lld\nlast_step_s %.6g\nhalo_exchanges %ld\nhalo_bytes %lld\n"
+          "halo_wait_s %.3f\npipeline_wait_s %.3f\n",
           s->intervals, s->steps, (double)s->steps / intervals, s->rhs_evals, s->rhs_evals_jtimes,
           s->newton_iters, s->steps > 0 ? (double)s->newton_iters / (double)s->steps : 0.0, s->newton_fails,
           s->error_test_fails, s->linear_iters, (double)s->linear_iters / newton, s->linear_fails, s->setups,
           s->jacobian_evals, s->prec_solves, s->retries, (long long)s->cell_calls, s->last_step_s, s->halo_exchanges,
-          (long long)s->halo_bytes);
+          (long long)s->halo_bytes, s->halo_wait_s, s->pipeline_wait_s);
 }
 
 /* ---- creation --------------------------------------------------------------------------- */
@@ -554,6 +583,12 @@ static wc_status setup_decomposition(wc_integrator *integ) {
   WC_CALL(wc_halo_create(integ->plan, integ->comm, integ->ode->n_transport, &integ->halo));
   if (integ->options.linear_solver == WC_LINSOL_SWEEP && integ->size > 1)
     WC_CALL(wc_sweep_pipeline_create(integ->sweep, integ->plan, integ->comm, &integ->pipeline));
+  wc_log_debug("rank %d: %d cells, %d send and %d receive cells (%d and %d neighbours), %d cells after the "
+               "pipeline's wait",
+               integ->rank, (int)integ->ode->n_cells, (int)wc_halo_plan_send_count(plan),
+               (int)wc_halo_plan_recv_count(plan), (int)wc_halo_plan_send_neighbour_count(plan),
+               (int)wc_halo_plan_recv_neighbour_count(plan),
+               integ->pipeline ? (int)wc_sweep_pipeline_dependent_count(integ->pipeline) : 0);
   return WC_OK;
 }
 

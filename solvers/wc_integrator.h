@@ -110,6 +110,8 @@ typedef struct wc_integrator_stats {
   double last_step_s;      /* last step size taken */
   long halo_exchanges;     /* f evaluations with a halo exchange (with a halo plan) */
   int64_t halo_bytes;      /* bytes this rank sent in them and in pipelined sweeps */
+  double halo_wait_s;      /* wall time this rank waited for other ranks' outflows in f */
+  double pipeline_wait_s;  /* ... and for upstream ranks in the pipelined sweep */
 } wc_integrator_stats;
 
 /* What the last failed advance found (valid after WC_ERR_NUMERICS from advance). */

@@ -253,6 +253,11 @@ wc_status wc_simulation_run(const wc_basin *basin, wc_model *model, wc_forcing *
   report->wall_s = wall_seconds() - wall_start;
   wc_integrator_get_stats(integrator, &report->stats);
   if (status == WC_OK && job.distributed && job.size > 1) {
+    /* The waits that matter are the longest: rank 0 (upstream of everything) never waits. */
+    double waits[2] = {report->stats.halo_wait_s, report->stats.pipeline_wait_s};
+    MPI_Allreduce(MPI_IN_PLACE, waits, 2, MPI_DOUBLE, MPI_MAX, comm);
+    report->stats.halo_wait_s = waits[0];
+    report->stats.pipeline_wait_s = waits[1];
     double low = report->min_state;
     long long bad = (long long)report->nonfinite_states;
     MPI_Allreduce(MPI_IN_PLACE, &low, 1, MPI_DOUBLE, MPI_MIN, comm);
@@ -315,6 +320,10 @@ void wc_simulation_report_log(const wc_basin *basin, const wc_simulation_report 
               "%ld linear iterations, %ld error-test and %ld convergence failures, %ld retries",
               report->cell_days_per_s, report->wall_s, s->steps, s->rhs_evals, s->newton_iters, s->linear_iters,
               s->error_test_fails, s->newton_fails, s->retries);
+  if (s->halo_exchanges > 0)
+    wc_log_info("halo: %ld exchanges in f, %.1f MB sent by rank 0; longest wait of a rank for the others: %.2f s "
+                "in f, %.2f s in the pipelined sweep",
+                s->halo_exchanges, (double)s->halo_bytes / 1e6, s->halo_wait_s, s->pipeline_wait_s);
   wc_log_info("budgets (closure = error / throughput; basin: water %.1e, TN %.1e; worst jurisdiction: water %.1e, "
               "TN %.1e):",
               report->water_closure, report->n_closure, report->worst_water_closure, report->worst_n_closure);

@@ -45,7 +45,7 @@ typedef wc_status (*wc_simulation_output_fn)(void *context, wc_time_s interval_s
                                              const wc_stations *stations, const wc_station_sample *samples);
 
 typedef struct wc_simulation_report {
-  wc_integrator_stats stats;
+  wc_integrator_stats stats; /* this rank's, except the waits: the longest over the ranks */
   double wall_s;
   double cell_days_per_s;
   int32_t n_budgets;          /* 1 + jurisdictions */

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "wc_mpi.h"
 
@@ -19,7 +20,14 @@ struct wc_sweep_pipeline {
   int32_t n_groups, n_early;
   int32_t *order;    /* [n_groups] send neighbour indices */
   int32_t *ready_at; /* [n_groups] dependent cells that must be solved first (0 for early) */
+  double wait_s;     /* wall time waiting for upstream ranks, all solves */
 };
+
+static double seconds_now(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
+}
 
 /* Is the rank graph (r -> s when r sends to s) free of cycles? Every rank gets the whole
  * graph (two allgathers, once per run) and runs Kahn's algorithm on it, so all agree. */
@@ -165,6 +173,7 @@ void wc_sweep_pipeline_destroy(wc_sweep_pipeline **pipeline) {
 }
 
 int32_t wc_sweep_pipeline_dependent_count(const wc_sweep_pipeline *p) { return p->n_dependent; }
+double wc_sweep_pipeline_wait_seconds(const wc_sweep_pipeline *p) { return p->wait_s; }
 
 /* Copy G x of a neighbour's send cells into its rows of the send buffer and start it. */
 static wc_status send_group(wc_sweep_pipeline *p, int32_t g) {
@@ -185,7 +194,9 @@ wc_status wc_sweep_pipeline_solve(wc_sweep_pipeline *p, const double *b, double 
   /* The receive list's order is the sweep's remote-source order (wc_graph_rhs_set_remote
    * was given the same plan). */
   const double *received = NULL;
+  double wait_start = seconds_now();
   WC_CALL(wc_halo_wait_receives(p->halo, &received));
+  p->wait_s += seconds_now() - wait_start;
   size_t n_values = (size_t)wc_halo_plan_recv_count(p->plan) * (size_t)p->n_transport;
   if (n_values > 0) memcpy(wc_sweep_remote_contributions(p->sweep), received, n_values * sizeof *received);
   const int32_t *dependent = p->cells + p->n_independent;

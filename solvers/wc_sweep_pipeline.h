@@ -57,4 +57,7 @@ WC_NODISCARD wc_status wc_sweep_pipeline_solve(wc_sweep_pipeline *pipeline, cons
 /* Cells solved after the wait (downstream of a cell receiving from another rank). */
 int32_t wc_sweep_pipeline_dependent_count(const wc_sweep_pipeline *pipeline);
 
+/* Wall time this rank spent waiting for its upstream ranks in all solves so far (s). */
+double wc_sweep_pipeline_wait_seconds(const wc_sweep_pipeline *pipeline);
+
 #endif /* WC_SWEEP_PIPELINE_H */

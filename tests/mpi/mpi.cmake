@@ -29,3 +29,13 @@ foreach(np 2 3 4)
   set_tests_properties(ranks_np${np} PROPERTIES LABELS "mpi;regression" FIXTURES_REQUIRED ranks TIMEOUT 180
                        PROCESSORS ${np} ENVIRONMENT "${WCSIM_MPI_TEST_ENV}")
 endforeach()
+
+# One basin over the ranks against one process: the outflow contract, rank-local model and
+# forcing (Chaobai 5 km), the integrator's halo and pipelined sweep (bit for bit), block
+# Jacobi + GMRES, budgets, failures named by global node, cyclic rank graphs refused.
+add_executable(test_distributed ${CMAKE_CURRENT_LIST_DIR}/test_distributed.c)
+target_link_libraries(test_distributed PRIVATE wcsim_test_support wcsim_solvers wcsim_io wcsim_hpc)
+foreach(np 1 2 3 4)
+  add_mpi_test(NAME test_distributed_np${np} NPROCS ${np} COMMAND $<TARGET_FILE:test_distributed>
+               LABELS "mpi;regression")
+endforeach()
