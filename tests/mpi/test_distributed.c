@@ -301,31 +301,6 @@ static void toy_rain(toy *m, int day) {
   }
 }
 
-typedef struct toy_graph {
-  int32_t n;
-  int32_t *down, *ustart, *uindex;
-} toy_graph;
-
-static toy_graph toy_graph_make(int32_t n, const int32_t *down) {
-  toy_graph g = {n, malloc((size_t)n * sizeof(int32_t)), calloc((size_t)n + 1, sizeof(int32_t)),
-                 malloc(((size_t)n + 1) * sizeof(int32_t))};
-  memcpy(g.down, down, (size_t)n * sizeof *down);
-  for (int32_t i = 0; i < n; i++)
-    if (down[i] >= 0) g.ustart[down[i] + 1]++;
-  for (int32_t i = 0; i < n; i++) g.ustart[i + 1] += g.ustart[i];
-  int32_t *fill = calloc((size_t)n + 1, sizeof *fill);
-  for (int32_t u = 0; u < n; u++)
-    if (down[u] >= 0) g.uindex[g.ustart[down[u]] + fill[down[u]]++] = u;
-  free(fill);
-  return g;
-}
-
-static void toy_graph_free(toy_graph *g) {
-  free(g->down);
-  free(g->ustart);
-  free(g->uindex);
-}
-
 static wc_graph_ode toy_ode(toy *m, int32_t n, const int32_t *down, const int32_t *ustart, const int32_t *uindex) {
   return (wc_graph_ode){.n_cells = n, .downstream = down, .upstream_start = ustart, .upstream_index = uindex,
                         .n_states = TOY_NS, .n_transport = 1, .n_fluxes = 2, .transport_target = toy_target,
@@ -360,7 +335,7 @@ static void toy_initial(const int32_t *global, int32_t n, double *y) {
 }
 
 /* The whole graph on one process: states after each day, [TOY_DAYS][n][2]. */
-static double *toy_serial(const toy_graph *graph, wc_linear_solver kind) {
+static double *toy_serial(const wc_test_csr *graph, wc_linear_solver kind) {
   toy m = toy_make(graph->n);
   wc_graph_ode ode = toy_ode(&m, graph->n, graph->down, graph->ustart, graph->uindex);
   wc_integrator_options options;
@@ -392,7 +367,7 @@ typedef struct toy_rank {
   wc_integrator *integ;
 } toy_rank;
 
-static wc_status toy_rank_make(const toy_graph *graph, wc_partition_method method, wc_linear_solver kind,
+static wc_status toy_rank_make(const wc_test_csr *graph, wc_partition_method method, wc_linear_solver kind,
                                toy_rank *r) {
   memset(r, 0, sizeof *r);
   wc_partition_options po = wc_partition_options_default();
@@ -437,15 +412,15 @@ static double toy_closure(toy_rank *r, double initial) {
   return (sums[0] - sums[1] - initial) / (initial + sums[1]);
 }
 
-static toy_graph toy_graph_random(void) {
+static wc_test_csr toy_graph_random(void) {
   int32_t *down = wc_test_random_tree(TOY_CELLS, 2, 5);
-  toy_graph g = toy_graph_make(TOY_CELLS, down);
+  wc_test_csr g = wc_test_csr_make(TOY_CELLS, down);
   free(down);
   return g;
 }
 
 static void across_ranks(wc_linear_solver kind, double tol, double closure_tol) {
-  toy_graph graph = toy_graph_random();
+  wc_test_csr graph = toy_graph_random();
   double *serial = toy_serial(&graph, WC_LINSOL_SWEEP);
   toy_rank r;
   wc_status status = toy_rank_make(&graph, WC_PARTITION_CONTIGUOUS, kind, &r);
@@ -478,7 +453,7 @@ static void across_ranks(wc_linear_solver kind, double tol, double closure_tol) 
   CU_ASSERT_TRUE(closure <= closure_tol);
   toy_rank_free(&r);
   free(serial);
-  toy_graph_free(&graph);
+  wc_test_csr_free(&graph);
 }
 
 /* The pipelined sweep is the one-process solver: bit for bit. */
@@ -492,7 +467,7 @@ static void test_gmres_sweep_across_ranks(void) { across_ranks(WC_LINSOL_GMRES_S
 static void test_failure_names_global_node(void) {
   const wc_linear_solver kinds[2] = {WC_LINSOL_SWEEP, WC_LINSOL_GMRES_SWEEP};
   for (int k = 0; k < 2; k++) {
-    toy_graph graph = toy_graph_random();
+    wc_test_csr graph = toy_graph_random();
     toy_rank r;
     CU_ASSERT_EQUAL_FATAL(toy_rank_make(&graph, WC_PARTITION_CONTIGUOUS, kinds[k], &r), WC_OK);
     r.m.nan_node = 777;
@@ -521,7 +496,7 @@ static void test_failure_names_global_node(void) {
     CU_ASSERT_EQUAL(wc_integrator_advance(r.integ, 3600.0), WC_ERR_INPUT);
     CU_ASSERT_PTR_NOT_NULL(strstr(wc_error_message(), "toy cell 333 has no rating curve"));
     toy_rank_free(&r);
-    toy_graph_free(&graph);
+    wc_test_csr_free(&graph);
   }
 }
 
@@ -529,7 +504,7 @@ static void test_failure_names_global_node(void) {
  * GMRES with block Jacobi runs on it. */
 static void test_cyclic_rank_graph(void) {
   if (!wc_partition_method_available(WC_PARTITION_METIS) || size_of() < 2) return;
-  toy_graph graph = toy_graph_random();
+  wc_test_csr graph = toy_graph_random();
   toy_rank r;
   wc_partition *p = NULL;
   wc_partition_options po = wc_partition_options_default();
@@ -552,7 +527,7 @@ static void test_cyclic_rank_graph(void) {
   toy_rain(&r.m, 0);
   CU_ASSERT_EQUAL(wc_integrator_advance(r.integ, 86400.0), WC_OK);
   toy_rank_free(&r);
-  toy_graph_free(&graph);
+  wc_test_csr_free(&graph);
 }
 
 static CU_TestInfo model_tests[] = {

@@ -124,4 +124,32 @@ static inline int32_t *wc_test_binary_tree(int levels, int32_t *n_out) {
   return downstream;
 }
 
+/* A graph with its upstream CSR (the arrays a wc_graph_ode borrows), built from
+ * downstream[n]; free with wc_test_csr_free. */
+typedef struct wc_test_csr {
+  int32_t n;
+  int32_t *down, *ustart, *uindex;
+} wc_test_csr;
+
+static inline wc_test_csr wc_test_csr_make(int32_t n, const int32_t *down) {
+  wc_test_csr g = {n, malloc((size_t)n * sizeof(int32_t) + 1), calloc((size_t)n + 1, sizeof(int32_t)),
+                   malloc(((size_t)n + 1) * sizeof(int32_t))};
+  for (int32_t i = 0; i < n; i++) g.down[i] = down[i];
+  for (int32_t i = 0; i < n; i++)
+    if (down[i] >= 0) g.ustart[down[i] + 1]++;
+  for (int32_t i = 0; i < n; i++) g.ustart[i + 1] += g.ustart[i];
+  int32_t *fill = calloc((size_t)n + 1, sizeof *fill);
+  for (int32_t u = 0; u < n; u++)
+    if (down[u] >= 0) g.uindex[g.ustart[down[u]] + fill[down[u]]++] = u;
+  free(fill);
+  return g;
+}
+
+static inline void wc_test_csr_free(wc_test_csr *g) {
+  free(g->down);
+  free(g->ustart);
+  free(g->uindex);
+  g->down = g->ustart = g->uindex = NULL;
+}
+
 #endif /* WC_TEST_GRAPHS_H */

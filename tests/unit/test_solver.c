@@ -27,6 +27,7 @@
 #include "wc_integrator.h"
 #include "wc_sweep.h"
 #include "wc_test.h"
+#include "wc_test_graphs.h"
 
 static const wc_linear_solver kinds[] = {WC_LINSOL_SWEEP, WC_LINSOL_GMRES_SWEEP, WC_LINSOL_GMRES};
 enum { N_KINDS = 3 };
@@ -53,42 +54,17 @@ static int near(const char *what, double got, double want, double tol, double fl
 
 /* ---- a graph with its CSR --------------------------------------------------------------------- */
 
-typedef struct test_graph {
-  int32_t n;
-  int32_t *down, *ustart, *uindex;
-} test_graph;
-
-static test_graph graph_from_downstream(int32_t n, const int32_t *down) {
-  test_graph g = {n, malloc((size_t)n * sizeof(int32_t)), calloc((size_t)n + 1, sizeof(int32_t)),
-                  malloc(((size_t)n + 1) * sizeof(int32_t))};
-  memcpy(g.down, down, (size_t)n * sizeof *down);
-  for (int32_t i = 0; i < n; i++)
-    if (down[i] >= 0) g.ustart[down[i] + 1]++;
-  for (int32_t i = 0; i < n; i++) g.ustart[i + 1] += g.ustart[i];
-  int32_t *fill = calloc((size_t)n + 1, sizeof *fill);
-  for (int32_t u = 0; u < n; u++)
-    if (down[u] >= 0) g.uindex[g.ustart[down[u]] + fill[down[u]]++] = u;
-  free(fill);
-  return g;
-}
-
 /* A random tree: node i drains to a node up to 12 places further on, a few drain out. */
-static test_graph random_tree(int32_t n, unsigned seed) {
+static wc_test_csr random_tree(int32_t n, unsigned seed) {
   int32_t *down = malloc((size_t)n * sizeof *down);
   srand(seed);
   for (int32_t i = 0; i < n; i++) {
     int32_t room = n - 1 - i;
     down[i] = room == 0 || rand() % 40 == 0 ? -1 : i + 1 + rand() % (room < 12 ? room : 12);
   }
-  test_graph g = graph_from_downstream(n, down);
+  wc_test_csr g = wc_test_csr_make(n, down);
   free(down);
   return g;
-}
-
-static void graph_free(test_graph *g) {
-  free(g->down);
-  free(g->ustart);
-  free(g->uindex);
 }
 
 static double uniform(double lo, double hi) { return lo + (hi - lo) * (double)rand() / (double)RAND_MAX; }
@@ -97,7 +73,7 @@ static double uniform(double lo, double hi) { return lo + (hi - lo) * (double)ra
 
 /* Cell i: y' = inflow + source_i - k_i y, outflow k_i y. Fluxes: [0] source (input). */
 typedef struct reservoirs {
-  test_graph graph;
+  wc_test_csr graph;
   double *k_per_s;
   double *source;     /* per cell, changed between intervals by the piecewise test */
   int32_t nan_node;   /* forced failure: this node returns NaN for t > nan_after_s ... */
@@ -133,7 +109,7 @@ static wc_status reservoir_jacobian(void *context, double t, int32_t node, const
 static const int reservoir_target[1] = {0};
 static const char *const reservoir_names[1] = {"storage_mm"};
 
-static reservoirs reservoirs_make(test_graph graph, double k) {
+static reservoirs reservoirs_make(wc_test_csr graph, double k) {
   reservoirs m = {graph, malloc((size_t)graph.n * sizeof(double)), calloc((size_t)graph.n, sizeof(double)), -1, 0, 0,
                   -1};
   for (int32_t i = 0; i < graph.n; i++) m.k_per_s[i] = k;
@@ -143,7 +119,7 @@ static reservoirs reservoirs_make(test_graph graph, double k) {
 static void reservoirs_free(reservoirs *m) {
   free(m->k_per_s);
   free(m->source);
-  graph_free(&m->graph);
+  wc_test_csr_free(&m->graph);
 }
 
 static wc_graph_ode reservoir_ode(reservoirs *m, const double *atol) {
@@ -178,7 +154,7 @@ static void test_linear_reservoir(void) {
   const double k = 1e-4, y0 = 50.0, atol[1] = {1e-10};
   for (int kind = 0; kind < N_KINDS; kind++) {
     int32_t down[1] = {-1};
-    reservoirs m = reservoirs_make(graph_from_downstream(1, down), k);
+    reservoirs m = reservoirs_make(wc_test_csr_make(1, down), k);
     wc_graph_ode ode = reservoir_ode(&m, atol);
     wc_integrator *integ = make_integrator(&ode, kinds[kind], 1e-8);
     CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
@@ -214,7 +190,7 @@ static void test_nash_cascade(void) {
   int32_t down[N];
   for (int i = 0; i < N; i++) down[i] = i + 1 < N ? i + 1 : -1;
   for (int kind = 0; kind < N_KINDS; kind++) {
-    reservoirs m = reservoirs_make(graph_from_downstream(N, down), k);
+    reservoirs m = reservoirs_make(wc_test_csr_make(N, down), k);
     wc_graph_ode ode = reservoir_ode(&m, atol);
     wc_integrator *integ = make_integrator(&ode, kinds[kind], 1e-8);
     CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
@@ -289,7 +265,7 @@ static void test_piecewise_forcing(void) {
   for (int restart = 0; restart < 2; restart++)
     for (int kind = 0; kind < N_KINDS; kind++) {
       int32_t down[1] = {-1};
-      reservoirs m = reservoirs_make(graph_from_downstream(1, down), k);
+      reservoirs m = reservoirs_make(wc_test_csr_make(1, down), k);
       wc_graph_ode ode = reservoir_ode(&m, atol);
       wc_integrator_options options;
       wc_integrator_options_default(&options);
@@ -328,7 +304,7 @@ static void test_piecewise_forcing(void) {
 static void test_extra_inflow(void) {
   const double k = 1e-3, atol[1] = {1e-10}, q = 2e-3;
   int32_t down[2] = {1, -1};
-  reservoirs m = reservoirs_make(graph_from_downstream(2, down), k);
+  reservoirs m = reservoirs_make(wc_test_csr_make(2, down), k);
   wc_graph_ode ode = reservoir_ode(&m, atol);
   wc_integrator *integ = make_integrator(&ode, WC_LINSOL_SWEEP, 1e-8);
   CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
@@ -390,7 +366,7 @@ static void test_sweep_is_exact(void) {
       const int ns = sizes[size_case], dim = N * ns;
       const int target[NT] = {ns - 1, 0};
       double atol[8] = {1, 1, 1, 1, 1, 1, 1, 1};
-      test_graph g = random_tree(N, 100 + (unsigned)case_);
+      wc_test_csr g = random_tree(N, 100 + (unsigned)case_);
       wc_graph_ode ode = {.n_cells = N, .downstream = g.down, .upstream_start = g.ustart, .upstream_index = g.uindex,
                           .n_states = ns, .n_transport = NT, .n_fluxes = 0, .transport_target = target,
                           .abs_tolerance = atol, .cell_rhs = never_called};
@@ -443,7 +419,7 @@ static void test_sweep_is_exact(void) {
       free(dense);
       wc_sweep_destroy(&sweep);
       CU_ASSERT_PTR_NULL(sweep);
-      graph_free(&g);
+      wc_test_csr_free(&g);
     }
 }
 
@@ -451,7 +427,7 @@ static void test_sweep_is_exact(void) {
 static void test_sweep_singular_block(void) {
   int32_t down[10];
   for (int i = 0; i < 10; i++) down[i] = i < 9 ? i + 1 : -1;
-  test_graph g = graph_from_downstream(10, down);
+  wc_test_csr g = wc_test_csr_make(10, down);
   const int target[1] = {0};
   const double atol[2] = {1, 1};
   wc_graph_ode ode = {.n_cells = 10, .downstream = g.down, .n_states = 2, .n_transport = 1, .transport_target = target,
@@ -468,7 +444,7 @@ static void test_sweep_singular_block(void) {
   CU_ASSERT_EQUAL(wc_sweep_failed_node(sweep), 6);
   CU_ASSERT_TRUE(isnan(wc_sweep_gamma(sweep)));
   wc_sweep_destroy(&sweep);
-  graph_free(&g);
+  wc_test_csr_free(&g);
 }
 
 /* ---- a nonlinear two-state cell: soil S and channel V ------------------------------------------ */
@@ -476,7 +452,7 @@ static void test_sweep_singular_block(void) {
 /* S' = P - a S^2 - e S;  V' = inflow + a S^2 - b V^(5/3);  outflow b V^(5/3) (into V).
  * Fluxes: [0] rain, [1] evaporation. */
 typedef struct nonlinear_model {
-  test_graph graph;
+  wc_test_csr graph;
   double rain, a, e, b;
 } nonlinear_model;
 
@@ -546,7 +522,7 @@ static void test_fd_blocks_match_analytic(void) {
   CU_ASSERT_TRUE(ok);
   wc_sweep_destroy(&a);
   wc_sweep_destroy(&b);
-  graph_free(&m.graph);
+  wc_test_csr_free(&m.graph);
 }
 
 /* Daily rain jumps on a nonlinear tree: the three solvers give the same answer (within the
@@ -613,7 +589,7 @@ static void test_linear_solvers_agree(void) {
      * GMRES's preconditioner; plain GMRES solves only to its linear tolerance. */
     CU_ASSERT_TRUE(fabs(budget[variant]) < (options.linear_solver == WC_LINSOL_GMRES ? 1e-8 : 1e-12));
     wc_integrator_destroy(&integ);
-    graph_free(&m.graph);
+    wc_test_csr_free(&m.graph);
   }
   int ok = 1;
   for (int variant = 1; variant < N_KINDS + 1; variant++)
@@ -632,7 +608,7 @@ static void test_forced_failure(void) {
   for (int kind = 0; kind < N_KINDS; kind++) {
     int32_t down[10];
     for (int i = 0; i < 10; i++) down[i] = i < 9 ? i + 1 : -1;
-    reservoirs m = reservoirs_make(graph_from_downstream(10, down), 1e-4);
+    reservoirs m = reservoirs_make(wc_test_csr_make(10, down), 1e-4);
     m.nan_node = 7;
     m.nan_after_s = 5000.0;
     m.nan_rank = mpi_size() - 1;
@@ -668,7 +644,7 @@ static void test_forced_failure(void) {
 static void test_cell_error_passes_through(void) {
   const double atol[1] = {1e-8};
   int32_t down[4] = {1, 2, 3, -1};
-  reservoirs m = reservoirs_make(graph_from_downstream(4, down), 1e-4);
+  reservoirs m = reservoirs_make(wc_test_csr_make(4, down), 1e-4);
   m.error_node = 2;
   m.nan_rank = mpi_size() - 1;
   wc_graph_ode ode = reservoir_ode(&m, atol);
@@ -688,7 +664,7 @@ static void test_cell_error_passes_through(void) {
 
 static void test_bad_graph_rejected(void) {
   int32_t down[3] = {2, 0, -1}; /* node 1 drains upstream */
-  reservoirs m = reservoirs_make(graph_from_downstream(3, down), 1e-4);
+  reservoirs m = reservoirs_make(wc_test_csr_make(3, down), 1e-4);
   const double atol[1] = {1e-8};
   wc_graph_ode ode = reservoir_ode(&m, atol);
   ode.upstream_start = NULL;
@@ -704,7 +680,7 @@ static void test_bad_graph_rejected(void) {
 static void test_nonfinite_initial_state(void) {
   const double atol[1] = {1e-8};
   int32_t down[3] = {1, 2, -1};
-  reservoirs m = reservoirs_make(graph_from_downstream(3, down), 1e-4);
+  reservoirs m = reservoirs_make(wc_test_csr_make(3, down), 1e-4);
   wc_graph_ode ode = reservoir_ode(&m, atol);
   wc_integrator *integ = make_integrator(&ode, WC_LINSOL_SWEEP, 1e-6);
   CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
