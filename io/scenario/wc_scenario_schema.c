@@ -296,8 +296,8 @@ static const wc_field water_use_fields[] = {
      .optional = true,
      .doc = "Relative share of each listed month (one per month, normalised); none: equal shares."},
     REAL(wc_water_use, groundwater_fraction, "groundwater_fraction", WC_DIM_NONE, 0, 1, "0",
-         "Share pumped from the jurisdiction's groundwater (spread over all its land); the rest is taken from its "
-         "rivers."),
+         "Share pumped by wells from the valley aquifer along the jurisdiction's rivers; the rest is diverted "
+         "from the rivers, and so is what the aquifer cannot give (induced recharge)."),
     END};
 static const wc_schema water_use_schema = {"management.water_use[]", sizeof(wc_water_use), water_use_fields,
                                            "Consumptive water use of one jurisdiction: irrigation, town and "
