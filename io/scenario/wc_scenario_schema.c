@@ -120,7 +120,7 @@ static void check_water_use(void *object, const wc_ynode *node, const char *path
   double sum = 0;
   for (size_t i = 0; i < use->weights.count; ++i) sum += use->weights.items[i];
   if (use->weights.count != use->months.count)
-    wc_diag_add(diag, node_or(node, "weights"), path, "weights has %zu entries but months has %zu; give one weight per month",
+    wc_diag_add(diag, node_or(node, "weights"), path, "weights gives %zu value(s) but months lists %zu month(s); give one weight per month",
                 use->weights.count, use->months.count);
   else if (!(sum > 0))
     wc_diag_add(diag, node_or(node, "weights"), path, "the weights add up to 0; at least one month needs a positive weight");
