@@ -95,19 +95,20 @@ wc_status wc_budget_csv_write(const char *path, const wc_basin *basin, const wc_
     free(partial);
     return status;
   }
-  fputs("region,water_in_m3,water_et_m3,water_inflow_m3,water_outflow_m3,water_storage_change_m3,water_closure,"
-        "tn_in_kg,tn_loss_kg,tn_inflow_kg,tn_outflow_kg,tn_storage_change_kg,tn_closure\n",
+  fputs("region,water_in_m3,water_et_m3,water_use_m3,water_inflow_m3,water_outflow_m3,water_storage_change_m3,"
+        "water_closure,tn_in_kg,tn_loss_kg,tn_use_kg,tn_inflow_kg,tn_outflow_kg,tn_storage_change_kg,tn_closure\n",
         file);
   for (int32_t k = 0; k < n_budgets; ++k) {
     const wc_budget *a = &start[k], *b = &end[k];
     double water, n;
     wc_budget_closure(a, b, &water, &n);
     write_text(file, k == 0 ? basin->name : basin->jurisdictions[k - 1].name);
-    fprintf(file, ",%.9g,%.9g,%.9g,%.9g,%.9g,%.3e,%.9g,%.9g,%.9g,%.9g,%.9g,%.3e\n", b->water_in_m3 - a->water_in_m3,
-            b->water_et_m3 - a->water_et_m3, b->water_inflow_m3 - a->water_inflow_m3,
-            b->water_outflow_m3 - a->water_outflow_m3, b->water_storage_m3 - a->water_storage_m3, water,
-            b->n_in_kg - a->n_in_kg, b->n_loss_kg - a->n_loss_kg, b->n_inflow_kg - a->n_inflow_kg,
-            b->n_outflow_kg - a->n_outflow_kg, b->n_storage_kg - a->n_storage_kg, n);
+    fprintf(file, ",%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.3e,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.3e\n",
+            b->water_in_m3 - a->water_in_m3, b->water_et_m3 - a->water_et_m3, b->water_use_m3 - a->water_use_m3,
+            b->water_inflow_m3 - a->water_inflow_m3, b->water_outflow_m3 - a->water_outflow_m3,
+            b->water_storage_m3 - a->water_storage_m3, water, b->n_in_kg - a->n_in_kg, b->n_loss_kg - a->n_loss_kg,
+            b->n_use_kg - a->n_use_kg, b->n_inflow_kg - a->n_inflow_kg, b->n_outflow_kg - a->n_outflow_kg,
+            b->n_storage_kg - a->n_storage_kg, n);
   }
   int failed = ferror(file);
   failed |= fclose(file) != 0;

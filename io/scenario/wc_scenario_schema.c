@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "wc_builtin_basin.h"
+#include "wc_jurisdiction_names.h"
 #include "wc_scenario.h"
 #include "wc_scenario_load.h"
 #include "wc_schema.h"
@@ -106,6 +108,51 @@ static void check_fertiliser(void *object, const wc_ynode *node, const char *pat
         wc_diag_add(diag, node_or(node, "months"), path, "month %lld is listed twice", (long long)plan->months.items[i]);
 }
 
+static void check_water_use(void *object, const wc_ynode *node, const char *path, wc_diag *diag) {
+  wc_water_use *use = object;
+  const wc_ynode *name = wc_ynode_get(node, "jurisdiction");
+  if (name) snprintf(use->jurisdiction_at, sizeof use->jurisdiction_at, "%s:%d:%d", name->file, name->line, name->column);
+  if (use->months.count == 0) wc_diag_add(diag, node_or(node, "months"), path, "months must list at least one month (1..12)");
+  for (size_t i = 0; i < use->months.count; ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (use->months.items[i] == use->months.items[j])
+        wc_diag_add(diag, node_or(node, "months"), path, "month %lld is listed twice", (long long)use->months.items[i]);
+  if (use->weights.count == 0) return;
+  double sum = 0;
+  for (size_t i = 0; i < use->weights.count; ++i) sum += use->weights.items[i];
+  if (use->weights.count != use->months.count)
+    wc_diag_add(diag, node_or(node, "weights"), path, "weights gives %zu value(s) but months lists %zu month(s); give one weight per month",
+                use->weights.count, use->months.count);
+  else if (!(sum > 0))
+    wc_diag_add(diag, node_or(node, "weights"), path, "the weights add up to 0; at least one month needs a positive weight");
+}
+
+/* Jurisdictions named by water use must exist in the basin. A built-in basin's are known
+ * now; a basin file's are checked when the model is built (wc_model_create). */
+static void check_water_use_jurisdictions(const wc_scenario *scenario, const wc_ynode *root, wc_diag *diag) {
+  if (scenario->basin.builtin < 0) return;
+  const char *basin = builtin_names[scenario->basin.builtin];
+  int count = 0;
+  const char *const *names = wc_builtin_jurisdiction_names(basin, &count);
+  if (!names) return;
+  const wc_ynode *list = wc_ynode_get(wc_ynode_get(root, "management"), "water_use");
+  const wc_water_use_list *uses = &scenario->management.water_use;
+  for (size_t i = 0; i < uses->count; ++i) {
+    const char *query = uses->items[i].jurisdiction;
+    if (!query) continue; /* reported as missing */
+    int found = wc_jurisdiction_name_find(names, count, query);
+    if (found >= 0) continue;
+    const wc_ynode *item = list && list->kind == WC_YNODE_SEQ && i < list->count ? list->items[i] : NULL;
+    char path[96], known[2048];
+    snprintf(path, sizeof path, "management.water_use[%zu].jurisdiction", i);
+    wc_jurisdiction_names_list(names, count, known, sizeof known);
+    wc_diag_add(diag, item ? node_or(item, "jurisdiction") : root, path,
+                found == WC_NAME_AMBIGUOUS ? "'%s' fits several jurisdictions of basin '%s'; give more of the name: %s"
+                                           : "basin '%s' has no jurisdiction '%s'; it has: %s",
+                found == WC_NAME_AMBIGUOUS ? query : basin, found == WC_NAME_AMBIGUOUS ? basin : query, known);
+  }
+}
+
 static void check_agreement(void *object, const wc_ynode *node, const char *path, wc_diag *diag) {
   wc_agreement *agreement = object;
   for (int rule = 0; rule_names[rule]; ++rule) {
@@ -134,6 +181,7 @@ static void check_agreement(void *object, const wc_ynode *node, const char *path
 static void check_scenario(void *object, const wc_ynode *node, const char *path, wc_diag *diag) {
   (void)path;
   wc_scenario *scenario = object;
+  check_water_use_jurisdictions(scenario, node, diag);
   double step = scenario->period.time_step_s;
   if (step <= 0 || fmod((double)WC_SECONDS_PER_DAY, step) != 0) return; /* reported under period */
   const wc_ynode *output = wc_ynode_get(node, "output");
@@ -233,14 +281,39 @@ static const wc_field point_source_fields[] = {
 static const wc_schema point_source_schema = {"management.point_sources[]", sizeof(wc_point_source),
                                               point_source_fields, "A point source of water and nitrogen.", NULL};
 
+static const wc_field water_use_fields[] = {
+    OPT_STRING(wc_water_use, name, "name", "Free text saying what the water is for (e.g. Sanggan valley irrigation)."),
+    STRING(wc_water_use, jurisdiction, "jurisdiction", NULL,
+           "Jurisdiction whose rivers and groundwater supply it, with everything inside it: its "
+           "full name in the basin or the leading words of one (`Hebei` for Hebei Province). "
+           "`wcsim basin info` lists them."),
+    REAL(wc_water_use, volume_m3_per_yr, "volume", WC_DIM_VOLUME_RATE, 0, 1e11, NULL,
+         "Consumptive use per year (demand): water that leaves the basin. yi_m3/yr is 10^8 m3/yr. Less is "
+         "taken when rivers or groundwater run low (docs/model.md, \"Water use\")."),
+    {.key = "months", .kind = WC_FIELD_INT_LIST, .offset = offsetof(wc_water_use, months), .min = 1, .max = 12,
+     .default_yaml = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]",
+     .doc = "Months the demand falls in (irrigation: April to September); spread evenly within each month."},
+    {.key = "weights", .kind = WC_FIELD_REAL_LIST, .offset = offsetof(wc_water_use, weights), .min = 0, .max = 1e6,
+     .optional = true,
+     .doc = "Relative share of each listed month (one per month, normalised); none: equal shares."},
+    REAL(wc_water_use, groundwater_fraction, "groundwater_fraction", WC_DIM_NONE, 0, 1, "0",
+         "Share pumped by wells from the valley aquifer along the jurisdiction's rivers; the rest is diverted "
+         "from the rivers, and so is what the aquifer cannot give (induced recharge)."),
+    END};
+static const wc_schema water_use_schema = {"management.water_use[]", sizeof(wc_water_use), water_use_fields,
+                                           "Consumptive water use of one jurisdiction: irrigation, town and "
+                                           "industrial supply.",
+                                           check_water_use};
+
 static const wc_field management_fields[] = {
     LIST(wc_scenario_management, fertiliser, "fertiliser", fertiliser_schema, "Mineral fertiliser plans."),
     LIST(wc_scenario_management, manure, "manure", fertiliser_schema, "Manure plans (same keys as fertiliser)."),
     OBJECT(wc_scenario_management, deposition, "deposition", deposition_schema, "Atmospheric deposition."),
     LIST(wc_scenario_management, point_sources, "point_sources", point_source_schema, "Point sources."),
+    LIST(wc_scenario_management, water_use, "water_use", water_use_schema, "Water withdrawals by jurisdiction."),
     END};
 static const wc_schema management_schema = {"management", sizeof(wc_scenario_management), management_fields,
-                                            "Nitrogen inputs people control.", NULL};
+                                            "What people control: nitrogen inputs and water use.", NULL};
 
 static const wc_field indicator_fields[] = {
     ENUM(wc_index_indicator, indicator, "indicator", indicator_names, NULL, "Water-quality indicator."),
@@ -347,7 +420,7 @@ static const wc_field scenario_fields[] = {
      .required = true, .doc = "The basin."},
     OBJECT(wc_scenario, period, "period", period_schema, "The simulated period."),
     OBJECT(wc_scenario, forcing, "forcing", forcing_schema, "Weather."),
-    OBJECT(wc_scenario, management, "management", management_schema, "Nitrogen management."),
+    OBJECT(wc_scenario, management, "management", management_schema, "Nitrogen inputs and water use."),
     LIST(wc_scenario, agreements, "agreements", agreement_schema, "Compensation agreements."),
     OBJECT(wc_scenario, solver, "solver", solver_schema, "Solver options."),
     OBJECT(wc_scenario, output, "output", output_schema, "Output."),

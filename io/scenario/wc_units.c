@@ -52,6 +52,13 @@ static const unit_entry unit_table[] = {
     {WC_DIM_MONEY, "yi_yuan", 1e8},
     {WC_DIM_MONEY_PER_VOLUME, "yuan/m3", 1.0},
     {WC_DIM_ANGLE, "deg", 1.0},
+    /* Chinese statistics give water volumes in wan (10^4) and yi (10^8) m3. */
+    {WC_DIM_VOLUME_RATE, "m3/yr", 1.0},
+    {WC_DIM_VOLUME_RATE, "wan_m3/yr", 1e4},
+    {WC_DIM_VOLUME_RATE, "hm3/yr", 1e6},
+    {WC_DIM_VOLUME_RATE, "yi_m3/yr", 1e8},
+    {WC_DIM_VOLUME_RATE, "km3/yr", 1e9},
+    {WC_DIM_VOLUME_RATE, "m3/s", 365.25 * 86400.0},
 };
 
 static const char *const dimension_names[WC_DIM_COUNT] = {
@@ -68,6 +75,7 @@ static const char *const dimension_names[WC_DIM_COUNT] = {
     [WC_DIM_MONEY] = "an amount of money",
     [WC_DIM_MONEY_PER_VOLUME] = "a price per volume",
     [WC_DIM_ANGLE] = "an angle in degrees",
+    [WC_DIM_VOLUME_RATE] = "a volume per year",
 };
 
 const char *wc_dimension_unit(wc_dimension dimension) {

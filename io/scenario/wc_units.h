@@ -24,6 +24,7 @@ typedef enum wc_dimension {
   WC_DIM_MONEY,           /* yuan */
   WC_DIM_MONEY_PER_VOLUME,/* yuan/m3 */
   WC_DIM_ANGLE,           /* degrees (longitude, latitude) */
+  WC_DIM_VOLUME_RATE,     /* m3/yr: yearly water withdrawals */
   WC_DIM_COUNT
 } wc_dimension;
 

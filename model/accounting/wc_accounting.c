@@ -142,6 +142,8 @@ void wc_budgets_compute(const wc_basin *basin, const wc_model *model, const doub
       b->water_et_m3 += a[WC_FLUX_WATER_ET] * to_m3;
       b->n_in_kg += a[WC_FLUX_N_IN] * to_kg;
       b->n_loss_kg += a[WC_FLUX_N_LOSS] * to_kg;
+      b->water_use_m3 += a[WC_FLUX_WATER_USE] * to_m3;
+      b->n_use_kg += a[WC_FLUX_N_USE] * to_kg;
       /* Water leaves this region when the downstream cell is not in it. */
       if (!contains(there, n_there, here[k])) {
         b->water_outflow_m3 += a[WC_FLUX_WATER_OUT] * to_m3;
@@ -159,14 +161,16 @@ void wc_budgets_compute(const wc_basin *basin, const wc_model *model, const doub
 
 void wc_budget_closure(const wc_budget *start, const wc_budget *end, double *water_error, double *n_error) {
   double in = end->water_in_m3 - start->water_in_m3, et = end->water_et_m3 - start->water_et_m3;
+  double use = end->water_use_m3 - start->water_use_m3;
   double inflow = end->water_inflow_m3 - start->water_inflow_m3;
   double outflow = end->water_outflow_m3 - start->water_outflow_m3;
   double change = end->water_storage_m3 - start->water_storage_m3;
-  double throughput = in + et + inflow + outflow;
-  *water_error = throughput > 0 ? (change - (in - et + inflow - outflow)) / throughput : 0;
+  double throughput = in + et + use + inflow + outflow;
+  *water_error = throughput > 0 ? (change - (in - et - use + inflow - outflow)) / throughput : 0;
   double n_in = end->n_in_kg - start->n_in_kg, n_loss = end->n_loss_kg - start->n_loss_kg;
+  double n_use = end->n_use_kg - start->n_use_kg;
   double n_inflow = end->n_inflow_kg - start->n_inflow_kg, n_outflow = end->n_outflow_kg - start->n_outflow_kg;
   double n_change = end->n_storage_kg - start->n_storage_kg;
-  double n_throughput = n_in + n_loss + n_inflow + n_outflow;
-  *n_error = n_throughput > 0 ? (n_change - (n_in - n_loss + n_inflow - n_outflow)) / n_throughput : 0;
+  double n_throughput = n_in + n_loss + n_use + n_inflow + n_outflow;
+  *n_error = n_throughput > 0 ? (n_change - (n_in - n_loss - n_use + n_inflow - n_outflow)) / n_throughput : 0;
 }

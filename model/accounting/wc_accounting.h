@@ -78,6 +78,8 @@ typedef struct wc_budget {
   double water_inflow_m3;  /* from upstream regions (0 for the whole basin) */
   double water_outflow_m3; /* to downstream regions or out of the basin */
   double n_in_kg, n_loss_kg, n_inflow_kg, n_outflow_kg;
+  double water_use_m3;     /* withdrawn by people in the region (management.water_use) */
+  double n_use_kg;         /* N withdrawn with that water */
 } wc_budget;
 
 /* Number of doubles in a wc_budget (it is laid out as doubles only, for reductions). */
@@ -94,8 +96,10 @@ typedef struct wc_budget {
 void wc_budgets_compute(const wc_basin *basin, const wc_model *model, const double *y, const double *q,
                         wc_budget *budgets);
 
-/* Closure of a budget between two times: storage change - (inputs - outputs), relative
- * to the throughput (inputs + outputs + inflow), for water and nitrogen. */
+/* Closure of a budget between two times, relative to the throughput (every term's
+ * magnitude added up), for water and nitrogen:
+ *   water: storage change - (in - ET - use + inflow - outflow)
+ *   N:     storage change - (in - loss - use + inflow - outflow) */
 void wc_budget_closure(const wc_budget *start, const wc_budget *end, double *water_error, double *n_error);
 
 #endif

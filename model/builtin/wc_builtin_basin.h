@@ -41,6 +41,11 @@ typedef struct wc_builtin_options {
 WC_NODISCARD wc_status wc_builtin_basin_make(const wc_geo_basin *geo, const wc_builtin_options *options,
                                              wc_basin **basin);
 
+/* Jurisdiction names of the built-in basin `basin_name` ("chaobai", "yongding") as its
+ * .geo file gives them, in file order, so a scenario can be checked before the basin is
+ * built; NULL (and *count 0) for another name. Static storage. */
+const char *const *wc_builtin_jurisdiction_names(const char *basin_name, int *count);
+
 /* The land-use classes of built-in basins (ids are the wc_geo_landuse_class values). */
 WC_NODISCARD wc_status wc_builtin_add_land_use_table(wc_basin *basin);
 

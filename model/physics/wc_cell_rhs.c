@@ -4,7 +4,8 @@
  * Every outflow of a store vanishes with the store (a power of it, or the store over the
  * store plus a small guard), so stores stay non-negative by construction and no value is
  * ever clipped after the fact. Internal transfers appear twice with opposite signs, so the
- * budgets close to the solver's tolerance.
+ * budgets close to the solver's tolerance. Withdrawals follow the same rule: the demand
+ * times S/(S + k), and the N they carry is the store's concentration times the rate.
  */
 #include <math.h>
 
@@ -48,6 +49,9 @@ double wc_model_surface_outflow(const wc_model *model, const wc_cell_static *cel
   return q_m3_s / model->cell_area_m2 * 1e3;
 }
 
+/* Share of a demand a store can supply: S/(S + k), 1/2 at S = k, 0 when empty. */
+static inline double supply_share(double store, double half_store) { return store / (store + half_store); }
+
 static wc_status reservoir_rhs(const wc_model *model, const wc_cell_static *cell, const wc_cell_forcing *f,
                                const double *y, const double *inflow, double *ydot, double *outflow, double *flux) {
   const wc_parameters *p = &model->parameters;
@@ -73,6 +77,8 @@ static wc_status reservoir_rhs(const wc_model *model, const wc_cell_static *cell
     flux[WC_FLUX_N_IN] = f->n_deposition_kg_ha_s + cell->point_n_kg_ha_per_s;
     flux[WC_FLUX_N_LOSS] = retention;
     flux[WC_FLUX_N_OUT] = n_out;
+    flux[WC_FLUX_WATER_USE] = 0; /* reservoir supply is not a jurisdiction's water use */
+    flux[WC_FLUX_N_USE] = 0;
   }
   return WC_OK;
 }
@@ -106,7 +112,11 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
   double wetness = cell->saturation_mm > 0 ? fmin(1.0, soil / cell->saturation_mm) : 1.0;
   double saturation_excess = infiltrating * unit_power(wetness, p->saturation_excess_exponent);
   double to_soil = infiltrating - saturation_excess;
-  double runoff = sealed_runoff + infiltration_excess + saturation_excess;
+  /* Part of the excess finds macropores and fractured rock to the groundwater (HBV sends
+   * all of it there); the rest runs off. */
+  double recharge = p->preferential_recharge_fraction * saturation_excess;
+  double quick_excess = saturation_excess - recharge;
+  double runoff = sealed_runoff + infiltration_excess + quick_excess;
 
   /* Soil: ET at PET above a share of field capacity, linearly less below; percolation of
    * the drainable water above field capacity. */
@@ -123,30 +133,49 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
 
   /* Nitrogen in the soil: concentrations are mass over water, guarded for empty stores. */
   double soil_c = no3 / (soil + WC_SOIL_WATER_GUARD_MM);
-  double leaching = soil_c * percolation;
-  double runoff_n = p->runoff_n_extraction * soil_c * (infiltration_excess + saturation_excess);
+  double leaching = soil_c * (percolation + recharge);
+  double runoff_n = p->runoff_n_extraction * soil_c * (infiltration_excess + quick_excess);
+  /* Ammonia escapes from the applied inorganic N (urea, ammonium in manure) on the spot. */
+  double volatilisation = p->fertiliser_volatilisation_fraction * f->fertiliser_inorganic_kg_ha_s;
   double t_factor = f->temperature_factor;
   double moisture = cell->field_capacity_mm > 0 ? fmin(1.0, soil / cell->field_capacity_mm) : 0;
-  double mineralisation = model->mineralisation_per_s * t_factor * moisture * organic;
+  double mineralisation = cell->mineralisation_per_s * t_factor * moisture * organic;
   double uptake = f->uptake_demand_kg_ha_s * no3 / (no3 + p->uptake_half_saturation_kg_per_ha);
   double returned = cell->uptake_return * uptake;
   double wet = positive(wetness - p->denitrification_wetness) / (1.0 - p->denitrification_wetness);
   double denitrification = model->denitrification_per_s * t_factor * wet * wet * no3;
   double groundwater_c = groundwater_n / (groundwater + WC_GROUNDWATER_GUARD_MM);
   double baseflow_n = groundwater_c * baseflow;
-  double aquifer_loss = model->groundwater_n_decay_per_s * groundwater_n;
-  double n_out = surface_n * q_out / (surface + WC_SURFACE_WATER_GUARD_MM);
+  /* Groundwater N passes the riparian zone on its way into the stream; a share is
+   * denitrified there. */
+  double riparian_loss = p->riparian_removal_fraction * baseflow_n;
+  double aquifer_loss = model->groundwater_denitrification_per_s * groundwater_n;
+  double surface_c = surface_n / (surface + WC_SURFACE_WATER_GUARD_MM);
+  double n_out = surface_c * q_out;
   double retention = f->retention_per_s * surface_n;
+
+  /* Water use: the river withdrawal fades as the channel empties, pumping as the aquifer
+   * does, and what the aquifer cannot give the wells draw from the river (induced
+   * recharge), fading with the channel in turn. Each carries its store's N. */
+  double use_river = 0, use_pumped = 0;
+  if (f->use_surface_mm_s > 0 || f->use_groundwater_mm_s > 0) {
+    use_pumped = f->use_groundwater_mm_s * supply_share(groundwater, p->pumping_half_storage_mm);
+    use_river = (f->use_surface_mm_s + f->use_groundwater_mm_s - use_pumped) *
+                supply_share(surface, cell->use_half_storage_mm);
+  }
+  double use_river_n = surface_c * use_river;
+  double use_pumped_n = groundwater_c * use_pumped;
 
   ydot[WC_STATE_SNOW] = snowfall - melt;
   ydot[WC_STATE_SOIL] = to_soil - et - percolation;
-  ydot[WC_STATE_GROUNDWATER] = percolation - baseflow;
-  ydot[WC_STATE_SURFACE] = runoff + baseflow + cell->point_water_mm_per_s + inflow[WC_TRANSPORT_WATER] - q_out;
-  ydot[WC_STATE_NO3] = f->n_deposition_kg_ha_s + f->fertiliser_inorganic_kg_ha_s + mineralisation - uptake -
-                       denitrification - leaching - runoff_n;
+  ydot[WC_STATE_GROUNDWATER] = percolation + recharge - baseflow - use_pumped;
+  ydot[WC_STATE_SURFACE] = runoff + baseflow + cell->point_water_mm_per_s + inflow[WC_TRANSPORT_WATER] - q_out - use_river;
+  ydot[WC_STATE_NO3] = f->n_deposition_kg_ha_s + f->fertiliser_inorganic_kg_ha_s - volatilisation + mineralisation -
+                       uptake - denitrification - leaching - runoff_n;
   ydot[WC_STATE_ORGANIC_N] = f->fertiliser_organic_kg_ha_s + returned - mineralisation;
-  ydot[WC_STATE_GROUNDWATER_N] = leaching - baseflow_n - aquifer_loss;
-  ydot[WC_STATE_SURFACE_N] = runoff_n + baseflow_n + cell->point_n_kg_ha_per_s + inflow[WC_TRANSPORT_N] - retention - n_out;
+  ydot[WC_STATE_GROUNDWATER_N] = leaching - baseflow_n - aquifer_loss - use_pumped_n;
+  ydot[WC_STATE_SURFACE_N] = runoff_n + (baseflow_n - riparian_loss) + cell->point_n_kg_ha_per_s + inflow[WC_TRANSPORT_N] -
+                             retention - n_out - use_river_n;
   outflow[WC_TRANSPORT_WATER] = q_out;
   outflow[WC_TRANSPORT_N] = n_out;
   if (flux) {
@@ -155,8 +184,11 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
     flux[WC_FLUX_WATER_OUT] = q_out;
     flux[WC_FLUX_N_IN] = f->n_deposition_kg_ha_s + f->fertiliser_inorganic_kg_ha_s + f->fertiliser_organic_kg_ha_s +
                          cell->point_n_kg_ha_per_s;
-    flux[WC_FLUX_N_LOSS] = uptake - returned + denitrification + aquifer_loss + retention;
+    flux[WC_FLUX_N_LOSS] =
+        volatilisation + uptake - returned + denitrification + aquifer_loss + riparian_loss + retention;
     flux[WC_FLUX_N_OUT] = n_out;
+    flux[WC_FLUX_WATER_USE] = use_river + use_pumped;
+    flux[WC_FLUX_N_USE] = use_river_n + use_pumped_n;
   }
   return WC_OK;
 }

@@ -112,6 +112,27 @@ static double land_use_uptake(const wc_land_use_class *cls) {
   return wc_crop_annual_uptake_kg_per_ha(cls->crop_class);
 }
 
+/* Mineralisation rate, soil organic N and initial inorganic N by land use: tilled
+ * cropland, forest, and the rest (grassland, urban, water) with the grassland values. */
+static void land_use_organic_n(const wc_parameters *p, const wc_land_use_class *cls, wc_cell_static *c) {
+  if (strcmp(cls->crop_class, "cropland") == 0) {
+    c->mineralisation_per_s = p->mineralisation_cropland_per_day / SECONDS_PER_DAY;
+    c->soil_organic_n_kg_ha = p->soil_organic_n_cropland_kg_per_ha;
+    c->initial_inorganic_n_kg_ha = p->initial_inorganic_n_cropland_kg_per_ha;
+  } else {
+    c->initial_inorganic_n_kg_ha = p->initial_inorganic_n_kg_per_ha;
+    c->mineralisation_per_s = p->mineralisation_natural_per_day / SECONDS_PER_DAY;
+    c->soil_organic_n_kg_ha =
+        strcmp(cls->name, "forest") == 0 ? p->soil_organic_n_forest_kg_per_ha : p->soil_organic_n_grassland_kg_per_ha;
+  }
+}
+
+static const wc_land_use_class *cell_land_use(const wc_basin *basin, int32_t cell) {
+  for (int32_t k = 0; k < basin->n_land_use; ++k)
+    if (basin->land_use_classes[k].id == basin->land_use[cell]) return &basin->land_use_classes[k];
+  return NULL;
+}
+
 static wc_status fill_cells(wc_model *model) {
   const wc_basin *basin = model->basin;
   const wc_drainage_graph *graph = basin->graph;
@@ -131,16 +152,17 @@ static wc_status fill_cells(wc_model *model) {
     c->retention_k20_per_s =
         fmax(p->stream_retention_large_per_day, p->stream_retention_small_per_day / sqrt(fmax(1.0, area_km2))) /
         SECONDS_PER_DAY;
-    int land_use = -1;
-    for (int32_t k = 0; k < basin->n_land_use && land_use < 0; ++k)
-      if (basin->land_use_classes[k].id == basin->land_use[cell]) land_use = k;
-    WC_CHECK(land_use >= 0, WC_ERR_INPUT, "basin '%s': cell row %d, column %d has land use %d, not in its table",
-             basin->name, graph->row[i], graph->col[i], basin->land_use[cell]);
-    const wc_land_use_class *cls = &basin->land_use_classes[land_use];
+    const wc_land_use_class *cls = cell_land_use(basin, cell);
+    WC_CHECK(cls, WC_ERR_INPUT, "basin '%s': cell row %d, column %d has land use %d, not in its table", basin->name,
+             graph->row[i], graph->col[i], basin->land_use[cell]);
     c->manning_n = cls->manning_n;
     c->impervious = cls->impervious_fraction;
     c->uptake_annual_kg_ha = land_use_uptake(cls);
     c->uptake_return = strcmp(cls->crop_class, "cropland") == 0 ? p->crop_residue_fraction : p->litter_return_fraction;
+    land_use_organic_n(p, cls, c);
+    c->jurisdiction = basin->jurisdiction[cell] >= 0 ? wc_basin_find_jurisdiction(basin, basin->jurisdiction[cell]) : -1;
+    c->area_up_km2 = area_km2;
+    c->takes_river_water = c->is_channel;
     c->ksat_mm_per_s = basin->soil_ksat_mm_per_h[cell] / 3600.0;
     c->field_capacity_mm = basin->soil_field_capacity_mm[cell];
     c->saturation_mm = basin->soil_saturation_mm[cell];
@@ -160,10 +182,13 @@ static wc_status fill_cells(wc_model *model) {
     WC_CHECK(node >= 0, WC_ERR_INPUT, "reservoir '%s' is not on a basin cell", reservoir->name);
     wc_cell_static *c = &model->cells[node];
     c->reservoir = r;
+    /* Reservoir supply is an operating rule, not a jurisdiction's withdrawal (docs/model.md). */
+    c->takes_river_water = 0;
     c->capacity_mm = reservoir->capacity_m3 / model->cell_area_m2 * 1e3;
     double surface_km2 = isfinite(reservoir->area_at_capacity_km2) ? reservoir->area_at_capacity_km2 : 1.0;
     c->surface_at_capacity_fraction = surface_km2 * 1e6 / model->cell_area_m2;
   }
+  for (int32_t i = 0; i < model->n; ++i) model->cells[i].use_half_storage_mm = wc_model_use_half_storage_mm(model, &model->cells[i]);
   return WC_OK;
 }
 
@@ -172,7 +197,8 @@ static bool flux_is_water(int flux) {
   switch (flux) {
   case WC_FLUX_WATER_IN:
   case WC_FLUX_WATER_ET:
-  case WC_FLUX_WATER_OUT: return true;
+  case WC_FLUX_WATER_OUT:
+  case WC_FLUX_WATER_USE: return true;
   default: return false;
   }
 }
@@ -207,9 +233,8 @@ static void derive_rates(wc_model *model) {
   model->baseflow_per_s = 1.0 / (p->baseflow_recession_days * SECONDS_PER_DAY);
   model->release_per_s = 1.0 / (p->reservoir_release_days * SECONDS_PER_DAY);
   model->spill_per_s = 1.0 / (p->reservoir_spill_days * SECONDS_PER_DAY);
-  model->mineralisation_per_s = p->mineralisation_per_day / SECONDS_PER_DAY;
   model->denitrification_per_s = p->denitrification_per_day / SECONDS_PER_DAY;
-  model->groundwater_n_decay_per_s = p->groundwater_n_decay_per_day / SECONDS_PER_DAY;
+  model->groundwater_denitrification_per_s = p->groundwater_denitrification_per_day / SECONDS_PER_DAY;
   model->reservoir_retention_per_s = p->reservoir_tn_retention_per_day / SECONDS_PER_DAY;
 }
 
@@ -226,6 +251,7 @@ static wc_status model_build(wc_model *model, const wc_scenario *scenario) {
     WC_CALL(apply_plans(model, &scenario->management.fertiliser, "fertiliser"));
     WC_CALL(apply_plans(model, &scenario->management.manure, "manure"));
     WC_CALL(place_point_sources(model, &scenario->management.point_sources));
+    WC_CALL(wc_model_apply_water_use(model, &scenario->management.water_use));
     model->wet_deposition_mg_l = scenario->management.deposition.wet_concentration_mg_per_l;
     model->dry_deposition_kg_ha_yr = scenario->management.deposition.dry_kg_per_ha_yr;
   }
@@ -263,6 +289,8 @@ void wc_model_destroy(wc_model **model) {
   free((*model)->latitude_deg);
   free((*model)->global_node);
   free((*model)->local_graph);
+  free((*model)->use_river_mm_per_km2);
+  free((*model)->use_pumping_mm_per_km2);
   free(*model);
   *model = NULL;
 }
@@ -284,14 +312,22 @@ void wc_model_set_parameters(wc_model *model, const wc_parameters *parameters) {
   derive_rates(model);
   const wc_basin *basin = model->basin;
   for (int32_t i = 0; i < model->n; ++i) {
+    wc_cell_static *c = &model->cells[i];
     int32_t node = model->global_node ? model->global_node[i] : i;
-    double area_km2 = basin->flow_accumulation_km2[basin->graph->cell[node]];
-    model->cells[i].channel_width_m =
+    int32_t cell = basin->graph->cell[node];
+    double area_km2 = basin->flow_accumulation_km2[cell];
+    c->channel_width_m =
         fmax(1.0, parameters->channel_width_coefficient_m * pow(area_km2, parameters->channel_width_exponent));
-    model->cells[i].retention_k20_per_s =
-        fmax(parameters->stream_retention_large_per_day,
-             parameters->stream_retention_small_per_day / sqrt(fmax(1.0, area_km2))) /
-        SECONDS_PER_DAY;
+    c->retention_k20_per_s = fmax(parameters->stream_retention_large_per_day,
+                                  parameters->stream_retention_small_per_day / sqrt(fmax(1.0, area_km2))) /
+                             SECONDS_PER_DAY;
+    c->use_half_storage_mm = wc_model_use_half_storage_mm(model, c);
+    c->uptake_return = parameters->litter_return_fraction;
+    const wc_land_use_class *cls = cell_land_use(basin, cell);
+    if (cls) {
+      if (strcmp(cls->crop_class, "cropland") == 0) c->uptake_return = parameters->crop_residue_fraction;
+      land_use_organic_n(parameters, cls, c);
+    }
   }
 }
 
@@ -317,8 +353,9 @@ void wc_model_initial_state(const wc_model *model, double *y) {
     }
     s[WC_STATE_SOIL] = p->initial_soil_fraction_of_fc * c->field_capacity_mm;
     s[WC_STATE_GROUNDWATER] = p->initial_groundwater_mm;
-    s[WC_STATE_NO3] = p->initial_inorganic_n_kg_per_ha;
-    s[WC_STATE_ORGANIC_N] = p->initial_organic_n_kg_per_ha;
+    s[WC_STATE_NO3] = c->initial_inorganic_n_kg_ha;
+    /* The organic pool is the active share; the stable rest does not take part (docs/model.md). */
+    s[WC_STATE_ORGANIC_N] = p->active_organic_fraction * c->soil_organic_n_kg_ha;
     s[WC_STATE_GROUNDWATER_N] = 0.01 * p->initial_groundwater_n_mg_per_l * p->initial_groundwater_mm;
   }
 }
@@ -401,6 +438,12 @@ wc_status wc_model_set_forcing(wc_model *model, wc_time_s start, double step_s, 
     f->melt_rate_mm_s = model->melt_mm_s_c * fmax(0.0, t - pm->melt_threshold_c);
     f->temperature_factor = temperature_factor(t);
     f->retention_per_s = c->is_channel ? c->retention_k20_per_s * theta_factor : 0.0;
+    f->use_surface_mm_s = f->use_groundwater_mm_s = 0.0;
+    if (model->use_river_mm_per_km2 && c->jurisdiction >= 0 && c->takes_river_water) {
+      double per_km2_s = c->area_up_km2 / month_seconds;
+      f->use_surface_mm_s = per_km2_s * model->use_river_mm_per_km2[c->jurisdiction][month - 1];
+      f->use_groundwater_mm_s = per_km2_s * model->use_pumping_mm_per_km2[c->jurisdiction][month - 1];
+    }
   }
   return WC_OK;
 }

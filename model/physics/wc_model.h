@@ -2,7 +2,7 @@
  * wc_model.h — water and total nitrogen on the drainage graph (docs/model.md).
  *
  * The model turns a basin, a scenario and parameters into a wc_graph_ode: eight states per
- * cell, two quantities carried downstream, six budget accumulators. The solver integrates
+ * cell, two quantities carried downstream, eight budget accumulators. The solver integrates
  * it; before each forcing interval the caller hands the interval's weather to
  * wc_model_set_forcing, which fixes every forcing-driven rate for that interval (the
  * solver stops at each boundary, so no step straddles a jump).
@@ -48,15 +48,18 @@ enum wc_model_flux {
   WC_FLUX_N_IN,         /* fertiliser + manure + deposition + point sources */
   WC_FLUX_N_LOSS,       /* net uptake (harvest) + denitrification + aquifer, stream, reservoir retention */
   WC_FLUX_N_OUT,        /* N outflow to the downstream cell */
+  WC_FLUX_WATER_USE,    /* withdrawn by people (rivers and groundwater): leaves the basin */
+  WC_FLUX_N_USE,        /* N withdrawn with that water, at the concentration of its store */
   WC_FLUX_COUNT
 };
 
 typedef struct wc_model wc_model;
 
 /*
- * Build the model of `basin` for `scenario` (management, deposition, point sources) with
- * `parameters`. Fails with WC_ERR_SCENARIO when the scenario names a land use the basin
- * lacks or a point source outside the basin (the message lists what exists).
+ * Build the model of `basin` for `scenario` (management, deposition, point sources, water
+ * use) with `parameters`. Fails with WC_ERR_SCENARIO when the scenario names a land use or
+ * jurisdiction the basin lacks or a point source outside the basin (the message lists what
+ * exists).
  */
 WC_NODISCARD wc_status wc_model_create(const wc_basin *basin, const wc_scenario *scenario,
                                        const wc_parameters *parameters, wc_model **model);

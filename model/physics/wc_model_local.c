@@ -26,6 +26,18 @@ static wc_status gather_cells(const wc_model *whole, wc_model *local) {
   return WC_OK;
 }
 
+/* The monthly water use per jurisdiction (small: jurisdictions x 12), copied whole so the
+ * two models can be destroyed independently. */
+static wc_status copy_water_use(const wc_model *whole, wc_model *local) {
+  if (!whole->use_river_mm_per_km2) return WC_OK;
+  size_t n = (size_t)whole->n_jurisdictions;
+  WC_MALLOC(local->use_river_mm_per_km2, n, "local water use per jurisdiction");
+  WC_MALLOC(local->use_pumping_mm_per_km2, n, "local water use per jurisdiction");
+  memcpy(local->use_river_mm_per_km2, whole->use_river_mm_per_km2, n * sizeof *whole->use_river_mm_per_km2);
+  memcpy(local->use_pumping_mm_per_km2, whole->use_pumping_mm_per_km2, n * sizeof *whole->use_pumping_mm_per_km2);
+  return WC_OK;
+}
+
 wc_status wc_model_create_local(const wc_model *whole, int32_t n_cells, const int32_t *global_node,
                                 const int32_t *downstream, const int32_t *upstream_start,
                                 const int32_t *upstream_index, wc_model **out) {
@@ -53,6 +65,7 @@ wc_status wc_model_create_local(const wc_model *whole, int32_t n_cells, const in
   local->x_m = local->y_m = local->elevation_m = local->latitude_deg = NULL;
   local->global_node = NULL;
   local->local_graph = NULL;
+  local->use_river_mm_per_km2 = local->use_pumping_mm_per_km2 = NULL;
   wc_status status = WC_OK;
   size_t n = (size_t)n_cells;
   local->global_node = calloc(n + 1, sizeof *local->global_node);
@@ -70,6 +83,7 @@ wc_status wc_model_create_local(const wc_model *whole, int32_t n_cells, const in
     memcpy(index, upstream_index, (size_t)n_links * sizeof *index);
   }
   WC_CALL_GOTO(status, fail, gather_cells(whole, local));
+  WC_CALL_GOTO(status, fail, copy_water_use(whole, local));
   local->ode.n_cells = n_cells;
   local->ode.downstream = down;
   local->ode.upstream_start = start;

@@ -27,6 +27,14 @@ typedef struct wc_cell_static {
   double field_capacity_mm, saturation_mm;
   double uptake_annual_kg_ha; /* N uptake potential per year */
   double uptake_return;       /* share of uptake back to the organic pool */
+  double mineralisation_per_s;   /* of the active organic pool at 20 degC, by land use */
+  double soil_organic_n_kg_ha;   /* total soil organic N (the active share starts the organic pool) */
+  double initial_inorganic_n_kg_ha; /* by land use */
+  /* water use (scenario management.water_use) */
+  int32_t jurisdiction;       /* index into the basin's jurisdiction table, -1 for none */
+  uint8_t takes_river_water;  /* a channel cell (no reservoir): its river and valley aquifer supply water use */
+  double area_up_km2;         /* contributing area: withdrawals are shared in proportion */
+  double use_half_storage_mm; /* surface storage at which a withdrawal gets half its demand */
   /* reservoirs */
   double capacity_mm;         /* storage at capacity, mm over the cell */
   double surface_at_capacity_fraction; /* lake area at capacity / cell area */
@@ -49,9 +57,11 @@ typedef struct wc_cell_forcing {
   double melt_rate_mm_s;            /* degree-day melt of a full pack */
   double temperature_factor;        /* f_T of mineralisation and denitrification */
   double retention_per_s;           /* in-stream retention k20 * theta^(T-20) of this cell */
+  double use_surface_mm_s;          /* water-use demand on the surface store, before the supply limit */
+  double use_groundwater_mm_s;      /* pumping demand on groundwater, before the supply limit */
 } wc_cell_forcing;
 
-/* Per-cell arrays ([n]) of the struct below must also be gathered for a rank-local model in
+/* Per-cell arrays ([n]) and other owned pointers of the struct below must also be gathered or copied for a rank-local model in
  * wc_model_local.c (wc_model_create_local copies the rest of the struct as it is). */
 struct wc_model {
   const wc_basin *basin;
@@ -62,9 +72,15 @@ struct wc_model {
   wc_cell_forcing *forcing; /* [n] */
   double *x_m, *y_m, *elevation_m, *latitude_deg; /* [n] */
   double wet_deposition_mg_l, dry_deposition_kg_ha_yr;
+  /* Water use per jurisdiction index and month, from every scenario entry on it or on a
+   * jurisdiction enclosing it: river withdrawal and pumping, in mm over a channel cell per
+   * km2 of the cell's contributing area; totals per month. */
+  int32_t n_jurisdictions;
+  double (*use_river_mm_per_km2)[12];   /* [n_jurisdictions] */
+  double (*use_pumping_mm_per_km2)[12]; /* [n_jurisdictions] */
   /* rates derived from parameters, per second */
-  double melt_mm_s_c, baseflow_per_s, release_per_s, spill_per_s, mineralisation_per_s,
-      denitrification_per_s, groundwater_n_decay_per_s, reservoir_retention_per_s;
+  double melt_mm_s_c, baseflow_per_s, release_per_s, spill_per_s, denitrification_per_s,
+      groundwater_denitrification_per_s, reservoir_retention_per_s;
   wc_graph_ode ode;
   /* A rank-local model (wc_model_create_local): the basin node of each model node, and
    * its own copy of the local graph; both NULL for a model of the whole basin. */
@@ -77,6 +93,15 @@ struct wc_model {
 /* The cell function (wc_cell_rhs_fn) of the model. */
 wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double *y, const double *inflow,
                             double *ydot, double *outflow, double *flux);
+
+/* Spread the scenario's water use (management.water_use) over the cells of each
+ * jurisdiction (wc_water_use.c). WC_ERR_SCENARIO for an unknown jurisdiction (at the
+ * scenario's FILE:LINE:COL) or one without the cells to supply it. */
+WC_NODISCARD wc_status wc_model_apply_water_use(wc_model *model, const wc_water_use_list *uses);
+
+/* Surface storage (mm over the cell) at which a withdrawal from this cell gets half its
+ * demand: water_use_half_depth_m of channel depth over the channel's bed. */
+double wc_model_use_half_storage_mm(const wc_model *model, const wc_cell_static *cell);
 
 /* Outflow of the routed store (mm/s over the cell) for storage `surface_mm`. */
 double wc_model_surface_outflow(const wc_model *model, const wc_cell_static *cell, double surface_mm);

@@ -24,6 +24,7 @@ typedef struct wc_parameters {
   /* soil and groundwater */
   double saturation_excess_exponent; /* beta of the variable-source-area curve */
   double percolation_exponent;      /* percolation = Ksat * ((W - FC) / (Wsat - FC))^c */
+  double preferential_recharge_fraction; /* share of the saturation excess that recharges groundwater */
   double baseflow_recession_days;   /* groundwater linear reservoir time constant */
   /* routing */
   double channel_manning_n;         /* s m^-1/3 */
@@ -34,23 +35,34 @@ typedef struct wc_parameters {
   double reservoir_spill_days;      /* time constant of spill above capacity */
   double reservoir_initial_fraction;/* initial storage / capacity */
   double reservoir_tn_retention_per_day; /* first-order TN loss in a mixed reservoir */
-  /* nitrogen */
-  double mineralisation_per_day;    /* organic N -> inorganic N at 20 degC, moist soil */
+  /* water use (scenario management.water_use): how supply fails as the sources run dry */
+  double water_use_half_depth_m;    /* river depth at which a withdrawal gets half its demand */
+  double pumping_half_storage_mm;   /* groundwater storage at which pumping gets half its demand */
+  /* nitrogen: the organic pool O is the active part of soil organic N (fresh residue and
+   * active humus); the stable humus is inert over decades and not simulated */
+  double mineralisation_cropland_per_day; /* active organic N -> inorganic N at 20 degC, moist, tilled */
+  double mineralisation_natural_per_day;  /* the same under forest, grassland and other untilled land */
+  double active_organic_fraction;   /* active share of soil organic N at the start */
+  double fertiliser_volatilisation_fraction; /* share of applied inorganic N lost as ammonia */
   double denitrification_per_day;   /* inorganic N loss at 20 degC in saturated soil */
   double denitrification_wetness;   /* saturation share above which denitrification starts */
   double uptake_half_saturation_kg_per_ha; /* plant uptake limited by inorganic N */
-  double litter_return_fraction;    /* share of uptake back to the organic pool (non-crop land) */
-  double crop_residue_fraction;     /* share of crop uptake back to the organic pool */
+  double litter_return_fraction;    /* share of uptake back to the active pool (non-crop land) */
+  double crop_residue_fraction;     /* share of crop uptake back to the active pool */
   double runoff_n_extraction;       /* surface runoff carries this share of the soil-solution concentration */
-  double groundwater_n_decay_per_day; /* slow denitrification in aquifers */
+  double groundwater_denitrification_per_day; /* first-order N loss in the aquifer */
+  double riparian_removal_fraction; /* share of groundwater-discharge N denitrified on its way into streams */
   double stream_retention_small_per_day; /* in-stream TN retention in a 1 km2 headwater */
   double stream_retention_large_per_day; /* floor for large rivers */
   double stream_retention_theta;    /* k(T) = k20 * theta^(T - 20) */
   /* initial state */
   double initial_soil_fraction_of_fc;
   double initial_groundwater_mm;
-  double initial_organic_n_kg_per_ha;
-  double initial_inorganic_n_kg_per_ha;
+  double soil_organic_n_cropland_kg_per_ha;  /* total soil organic N of the root zone, by land use */
+  double soil_organic_n_grassland_kg_per_ha; /* (also urban and water cells) */
+  double soil_organic_n_forest_kg_per_ha;
+  double initial_inorganic_n_kg_per_ha;          /* non-crop land */
+  double initial_inorganic_n_cropland_kg_per_ha; /* cropland: decades of surplus are already in the root zone */
   double initial_groundwater_n_mg_per_l;
 } wc_parameters;
 

@@ -87,11 +87,31 @@ typedef struct wc_scenario_deposition {
   double dry_kg_per_ha_yr;             /* dry deposition flux */
 } wc_scenario_deposition;
 
+/* Consumptive water use of one jurisdiction (irrigation, town and industrial supply): the
+ * water leaves the basin (docs/model.md, "Water use"). */
+typedef struct wc_water_use {
+  char *name;                          /* what it is, for messages and logs (optional) */
+  char *jurisdiction;                  /* a jurisdiction of the basin: full name or its leading words */
+  double volume_m3_per_yr;             /* yearly demand, before the supply limit */
+  wc_scenario_int_list months;         /* months (1..12) the demand falls in */
+  wc_scenario_real_list weights;       /* relative share of each listed month; empty = equal */
+  double groundwater_fraction;         /* share pumped from groundwater; the rest from rivers and reservoirs */
+  /* Not a key: "FILE:LINE:COL" of the jurisdiction key, filled by the schema check, so an
+   * unknown name found only when the basin is built still points at the scenario file. */
+  char jurisdiction_at[256];
+} wc_water_use;
+
+typedef struct wc_water_use_list {
+  wc_water_use *items;
+  size_t count;
+} wc_water_use_list;
+
 typedef struct wc_scenario_management {
   wc_fertiliser_plan_list fertiliser;
   wc_fertiliser_plan_list manure;
   wc_scenario_deposition deposition;
   wc_point_source_list point_sources;
+  wc_water_use_list water_use;
 } wc_scenario_management;
 
 /* ---- agreements ---- */

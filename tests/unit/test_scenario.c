@@ -145,6 +145,48 @@ static void units_convert(void) {
   CU_ASSERT_FALSE(wc_quantity_parse("5 m", WC_DIM_NONE, &value, &why, buffer, sizeof buffer));
 }
 
+/* management.water_use: volumes in Chinese and SI units, monthly weights one per month,
+ * every problem with its position. */
+static void water_use_keys_are_checked(void) {
+  double value;
+  const char *why;
+  char buffer[256];
+  CU_ASSERT_TRUE(wc_quantity_parse("0.9 yi_m3/yr", WC_DIM_VOLUME_RATE, &value, &why, buffer, sizeof buffer));
+  CU_ASSERT_DOUBLE_EQUAL(value, 9e7, 1e-6);
+  CU_ASSERT_TRUE(wc_quantity_parse("1 m3/s", WC_DIM_VOLUME_RATE, &value, &why, buffer, sizeof buffer));
+  CU_ASSERT_DOUBLE_EQUAL(value, 365.25 * 86400, 1e-6);
+  wc_scenario *scenario = NULL;
+  CU_ASSERT_EQUAL_FATAL(wc_scenario_load_string("wu.yaml",
+                                                "name: w\nbasin: {builtin: yongding}\n"
+                                                "period: {start: 2001-01-01, end: 2002-01-01}\n"
+                                                "management:\n  water_use:\n"
+                                                "    - {jurisdiction: datong, volume: 250 wan_m3/yr, months: [4, 5],"
+                                                " weights: [1, 3]}\n",
+                                                &scenario),
+                        WC_OK);
+  const wc_water_use *use = &scenario->management.water_use.items[0];
+  CU_ASSERT_DOUBLE_EQUAL(use->volume_m3_per_yr, 2.5e6, 1e-6);
+  CU_ASSERT_EQUAL(use->groundwater_fraction, 0);
+  CU_ASSERT_STRING_EQUAL(use->jurisdiction_at, "wu.yaml:6:22");
+  wc_scenario_destroy(&scenario);
+  CU_ASSERT_EQUAL(wc_scenario_load_string("bad.yaml",
+                                          "name: w\nbasin: {builtin: yongding}\n"
+                                          "period: {start: 2001-01-01, end: 2002-01-01}\n"
+                                          "management:\n  water_use:\n"
+                                          "    - {jurisdiction: Datong, volume: 3 m3, months: [4, 5], weights: [1]}\n"
+                                          "    - {jurisdiction: Datong, volume: 1e6, groundwater_fraction: 1.5}\n",
+                                          &scenario),
+                  WC_ERR_SCENARIO);
+  CU_ASSERT_STRING_EQUAL(wc_error_message(),
+                         "bad.yaml:6:38: management.water_use[0].volume: '3 m3' is not valid: unit 'm3' is not a volume "
+                         "per year; use one of: m3/yr, wan_m3/yr, hm3/yr, yi_m3/yr, km3/yr, m3/s\n"
+                         "bad.yaml:6:69: management.water_use[0]: weights gives 1 value(s) but months lists 2 "
+                         "month(s); give one weight per month\n"
+                         "bad.yaml:7:65: management.water_use[1].groundwater_fraction: 1.5 is out of range; allowed: "
+                         "from 0 to 1");
+  CU_ASSERT_PTR_NULL(scenario);
+}
+
 static void edit_distance_suggests(void) {
   CU_ASSERT_EQUAL(wc_edit_distance("fertilizer", "fertiliser"), 1);
   CU_ASSERT_EQUAL(wc_edit_distance("", "abc"), 3);
@@ -202,6 +244,7 @@ static CU_TestInfo scenario_tests[] = {
     WC_TEST(defaults_are_filled),
     WC_TEST(several_errors_are_all_reported),
     WC_TEST(units_convert),
+    WC_TEST(water_use_keys_are_checked),
     WC_TEST(edit_distance_suggests),
     WC_TEST(shipped_scenarios_load_and_round_trip),
     WC_TEST(scenario_reference_is_current),

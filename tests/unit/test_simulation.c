@@ -4,7 +4,8 @@
  * jurisdiction to rounding error (the budget totals are states of the Newton system, see
  * solvers/wc_integrator.h; asserted at 1e-9 of throughput, issue #4 asks 1e-6); a year
  * without rain leaves no negative store and no NaN; a 200 mm storm
- * does not break the solver; hourly forcing gives the daily totals.
+ * does not break the solver; hourly forcing gives the daily totals; water use takes water
+ * out of the rivers and the books still close.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@ static int teardown(void) {
 typedef struct run_result {
   wc_simulation_report report;
   double outlet_volume_m3, outlet_load_kg; /* at Miyun's inflow over the run */
+  double gubeikou_volume_m3;               /* the Chao's border section */
   int finite;
 } run_result;
 
@@ -45,6 +47,7 @@ static wc_status collect(void *context, wc_time_s start, wc_time_s end, const wc
   (void)start, (void)end;
   run_result *result = context;
   for (int32_t k = 0; k < stations->count; ++k) {
+    if (strncmp(stations->items[k].name, "Chao River at Gubeikou", 22) == 0) result->gubeikou_volume_m3 += samples[k].volume_m3;
     if (stations->items[k].kind != WC_STATION_RESERVOIR_INFLOW || strncmp(stations->items[k].name, "Miyun", 5)) continue;
     result->outlet_volume_m3 += samples[k].volume_m3;
     result->outlet_load_kg += samples[k].tn_load_kg;
@@ -194,11 +197,54 @@ static void hourly_forcing_gives_daily_totals(void) {
   wc_simulation_report_free(&b.report);
 }
 
+/* Water use takes water out: the sections carry less, by no more than was taken (ET does
+ * not depend on it; what is missing from the rivers is the use less the storage it
+ * drained), and the books still close with the use booked, per jurisdiction too. */
+static void water_use_reduces_the_flow(void) {
+  const char *natural = "name: n\nbasin: {builtin: chaobai}\nperiod: {start: 2001-01-01, end: 2002-01-01}\n";
+  const char *used = "name: u\nbasin: {builtin: chaobai}\nperiod: {start: 2001-01-01, end: 2002-01-01}\n"
+                     "management:\n  water_use:\n"
+                     "    - {jurisdiction: Chengde, volume: 0.5 yi_m3/yr, months: [4, 5, 6, 7, 8, 9],"
+                     " groundwater_fraction: 0.3}\n"
+                     "    - {jurisdiction: Miyun, volume: 1e7 m3/yr}\n";
+  run_result a, b;
+  CU_ASSERT_EQUAL_FATAL(run(natural, 86400.0, 1.0, 0, -1, &a), WC_OK);
+  wc_status status = run(used, 86400.0, 1.0, 0, -1, &b);
+  if (status != WC_OK) fprintf(stderr, "%s\n", wc_error_message());
+  CU_ASSERT_EQUAL_FATAL(status, WC_OK);
+  const wc_budget *basin_end = &b.report.budget_end[0];
+  double taken = basin_end->water_use_m3 - b.report.budget_start[0].water_use_m3;
+  double miyun_less = a.outlet_volume_m3 - b.outlet_volume_m3;
+  double gubeikou_less = a.gubeikou_volume_m3 - b.gubeikou_volume_m3;
+  fprintf(stderr, "water use: %.4g m3 taken of 6e7 demanded (N %.4g kg); Miyun inflow %.4g -> %.4g m3, Gubeikou "
+          "%.4g -> %.4g m3; closure water %.1e, TN %.1e, worst jurisdiction %.1e, %.1e\n",
+          taken, basin_end->n_use_kg, a.outlet_volume_m3, b.outlet_volume_m3, a.gubeikou_volume_m3,
+          b.gubeikou_volume_m3, b.report.water_closure, b.report.n_closure, b.report.worst_water_closure,
+          b.report.worst_n_closure);
+  CU_ASSERT(taken > 0 && taken <= 6e7 * (1 + 1e-9));
+  CU_ASSERT(basin_end->n_use_kg > 0);
+  CU_ASSERT(gubeikou_less > 0);
+  /* Each run is accurate to the solver's tolerance (rtol 1e-4), so the difference of two
+   * is bounded by the use only up to a few 1e-4 of the flow. */
+  CU_ASSERT(miyun_less > 0.5 * taken && miyun_less <= taken + 1e-3 * a.outlet_volume_m3);
+  CU_ASSERT(fabs(b.report.water_closure) < 1e-9 && b.report.worst_water_closure < 1e-9);
+  CU_ASSERT(fabs(b.report.n_closure) < 1e-9 && b.report.worst_n_closure < 1e-9);
+  for (int32_t k = 0; k < basin->n_jurisdictions; ++k) {
+    double use_k = b.report.budget_end[1 + k].water_use_m3 - b.report.budget_start[1 + k].water_use_m3;
+    /* Chengde's counties and Miyun District take water; Zhangjiakou's do not. */
+    if (strncmp(basin->jurisdictions[k].name, "Zhangjiakou", 11) == 0) CU_ASSERT_EQUAL(use_k, 0);
+    if (strcmp(basin->jurisdictions[k].name, "Miyun District") == 0) CU_ASSERT(use_k > 0);
+  }
+  wc_simulation_report_free(&a.report);
+  wc_simulation_report_free(&b.report);
+}
+
 static CU_TestInfo simulation_tests[] = {
     WC_TEST(budgets_close_over_three_years),
     WC_TEST(a_year_without_rain),
     WC_TEST(a_storm_of_200_mm),
     WC_TEST(hourly_forcing_gives_daily_totals),
+    WC_TEST(water_use_reduces_the_flow),
     CU_TEST_INFO_NULL,
 };
 
