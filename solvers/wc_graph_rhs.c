@@ -19,6 +19,7 @@ struct wc_graph_rhs {
   double *outflows;     /* [n_cells * n_transport] every cell's outflow in the pass */
   double *inflow;       /* [n_transport] one cell's inflow */
   double *scratch;      /* [n_states + n_transport] derivatives and zero inflow of wc_graph_rhs_outflows */
+  double *cell_flux;    /* [n_fluxes] one cell's flux rates, when rows are shared (ode->flux_row) */
   int32_t *outlets;
   int32_t n_outlets;
   int32_t *outlet_slot; /* [n_cells] row of the cell in outlet_rate, or -1 */
@@ -34,7 +35,16 @@ wc_status wc_graph_ode_check(const wc_graph_ode *ode) {
            "graph ODE has %d states per cell (1..64 supported)", ode->n_states);
   WC_CHECK(ode->n_transport >= 0 && ode->n_transport <= 64, WC_ERR_INTERNAL,
            "graph ODE carries %d quantities downstream (0..64 supported)", ode->n_transport);
-  WC_CHECK(ode->n_fluxes >= 0, WC_ERR_INTERNAL, "graph ODE has %d budget fluxes", ode->n_fluxes);
+  WC_CHECK(ode->n_fluxes >= 0 && ode->n_fluxes <= 64, WC_ERR_INTERNAL, "graph ODE has %d budget fluxes (0..64 supported)",
+           ode->n_fluxes);
+  if (ode->flux_row) {
+    WC_CHECK(ode->n_flux_rows >= 0 && ode->n_flux_rows <= (ode->n_cells > 0 ? ode->n_cells : 0), WC_ERR_INTERNAL,
+             "graph ODE has %d budget rows for %d cells", (int)ode->n_flux_rows, (int)ode->n_cells);
+    for (int32_t i = 0; i < ode->n_cells; i++)
+      WC_CHECK(ode->flux_row[i] >= 0 && ode->flux_row[i] < ode->n_flux_rows, WC_ERR_INTERNAL,
+               "node %d books its budget fluxes in row %d of %d", (int)i, (int)ode->flux_row[i],
+               (int)ode->n_flux_rows);
+  }
   WC_CHECK(ode->cell_rhs != NULL, WC_ERR_INTERNAL, "graph ODE has no cell function");
   WC_CHECK(ode->abs_tolerance != NULL, WC_ERR_INTERNAL, "graph ODE has no absolute tolerances");
   for (int s = 0; s < ode->n_states; s++)
@@ -96,6 +106,7 @@ wc_status wc_graph_rhs_create(const wc_graph_ode *ode, wc_graph_rhs **out) {
   ALLOC(rhs->outlets, (size_t)n_outlets + 1, "outlet list");
   ALLOC(rhs->outlet_slot, (size_t)ode->n_cells + 1, "outlet slots");
   ALLOC(rhs->scratch, (size_t)(ode->n_states + ode->n_transport), "outflow scratch");
+  ALLOC(rhs->cell_flux, (size_t)ode->n_fluxes + 1, "a cell's flux rates");
 #undef ALLOC
   n_outlets = 0;
   for (int32_t i = 0; i < ode->n_cells; i++) {
@@ -121,6 +132,7 @@ void wc_graph_rhs_destroy(wc_graph_rhs **rhs) {
   free((*rhs)->outlets);
   free((*rhs)->outlet_slot);
   free((*rhs)->scratch);
+  free((*rhs)->cell_flux);
   free(*rhs);
   *rhs = NULL;
 }
@@ -211,6 +223,13 @@ static wc_status nonfinite_error(wc_graph_rhs *rhs, double t, int32_t i, const d
   WC_FAIL(WC_ERR_NUMERICS, "non-finite value at node %d, t = %.9g s", (int)i, t);
 }
 
+/* Shared rows are sums over their cells: zero them before a pass adds into them. */
+static void zero_shared_rows(const wc_graph_rhs *rhs, double *flux_rate) {
+  const wc_graph_ode *ode = rhs->ode;
+  if (flux_rate && ode->flux_row)
+    memset(flux_rate, 0, (size_t)ode->n_flux_rows * (size_t)ode->n_fluxes * sizeof *flux_rate);
+}
+
 /* The pass itself, over positions [first, first + count) of the cell order (each cell
  * after its upstream cells). `check`: test every cell's outputs as they come (slow path,
  * to name the cell); otherwise the caller scans the outputs afterwards. */
@@ -224,11 +243,12 @@ static wc_status eval_pass(wc_graph_rhs *rhs, double t, const double *y, double 
   const double *remote = rhs->remote_outflow, *extra = rhs->extra_inflow;
   double *inflow = rhs->inflow;
   double *outflows = rhs->outflows;
-  const int32_t *outlet_slot = rhs->outlet_slot, *order = rhs->order;
+  const int32_t *outlet_slot = rhs->outlet_slot, *order = rhs->order, *flux_row = ode->flux_row;
   for (int32_t j = first; j < first + count; j++) {
     const int32_t i = order ? order[j] : j;
     double *yd = ydot + (size_t)i * (size_t)ns;
-    double *flux = flux_rate ? flux_rate + (size_t)i * (size_t)nf : NULL;
+    /* Shared rows: the cell writes its own rates, then adds them to its row. */
+    double *flux = flux_rate ? (flux_row ? rhs->cell_flux : flux_rate + (size_t)i * (size_t)nf) : NULL;
     double *outflow = outflows + (size_t)i * (size_t)nt;
     /* The inflow: extra inflow, then the upstream outflows in canonical order (wc_inflow.h). */
     for (int k = 0; k < nt; k++) inflow[k] = extra[(size_t)i * (size_t)nt + k];
@@ -254,6 +274,10 @@ static wc_status eval_pass(wc_graph_rhs *rhs, double t, const double *y, double 
         return nonfinite_error(rhs, t, i, yd, outflow, flux);
       }
     }
+    if (flux && flux_row) {
+      double *row = flux_rate + (size_t)flux_row[i] * (size_t)nf;
+      for (int f = 0; f < nf; f++) row[f] += flux[f];
+    }
     if (downstream[i] < 0 && outlet_rate && outlet_slot[i] >= 0)
       for (int k = 0; k < nt; k++) outlet_rate[(size_t)outlet_slot[i] * (size_t)nt + k] = outflow[k];
   }
@@ -277,10 +301,11 @@ static wc_status scan_outputs(wc_graph_rhs *rhs, double t, const double *y, doub
   /* A non-finite outflow shows up in the downstream cell's derivative (its inflow), or in
    * the outlet rates; so scanning the outputs once catches every non-finite value. Finding
    * the cell that produced it takes a second, checking pass, only then. */
-  size_t n_flux = (size_t)ode->n_cells * (size_t)ode->n_fluxes;
+  size_t n_flux = (size_t)wc_graph_ode_flux_rows(ode) * (size_t)ode->n_fluxes;
   size_t n_out = (size_t)rhs->n_outlets * (size_t)ode->n_transport;
   if (any_nonfinite(ydot, (size_t)ode->n_cells * (size_t)ode->n_states) ||
       (flux_rate && any_nonfinite(flux_rate, n_flux)) || (outlet_rate && any_nonfinite(outlet_rate, n_out))) {
+    zero_shared_rows(rhs, flux_rate);
     WC_CALL(eval_pass(rhs, t, y, ydot, flux_rate, outlet_rate, true, 0, ode->n_cells));
     rhs->nonfinite_node = -1;
     WC_FAIL(WC_ERR_NUMERICS, "non-finite value in f(t, y) at t = %.9g s that no cell reproduced", t);
@@ -290,6 +315,7 @@ static wc_status scan_outputs(wc_graph_rhs *rhs, double t, const double *y, doub
 
 wc_status wc_graph_rhs_eval(wc_graph_rhs *rhs, double t, const double *y, double *ydot, double *flux_rate,
                             double *outlet_rate) {
+  zero_shared_rows(rhs, flux_rate);
   WC_CALL(eval_pass(rhs, t, y, ydot, flux_rate, outlet_rate, false, 0, rhs->ode->n_cells));
   WC_CALL(scan_outputs(rhs, t, y, ydot, flux_rate, outlet_rate));
   return WC_OK;
@@ -298,6 +324,7 @@ wc_status wc_graph_rhs_eval(wc_graph_rhs *rhs, double t, const double *y, double
 wc_status wc_graph_rhs_eval_overlapped(wc_graph_rhs *rhs, double t, const double *y, double *ydot, double *flux_rate,
                                        double *outlet_rate, wc_graph_rhs_wait_fn wait, void *context) {
   const int32_t n = rhs->ode->n_cells, first = rhs->order ? rhs->n_independent : n;
+  zero_shared_rows(rhs, flux_rate);
   wc_status status = eval_pass(rhs, t, y, ydot, flux_rate, outlet_rate, false, 0, first);
   wc_status waited = wait(context); /* always: the other ranks wait for this exchange too */
   WC_CALL(status);

@@ -9,7 +9,8 @@
  * and what leaves the local graph at each outlet: the rates of the integrator's budget
  * totals.
  *
- * Layout: y and ydot are [n_cells][n_states]; flux rates [n_cells][n_fluxes]; outlet rates [n_outlets][n_transport], outlets in ascending node
+ * Layout: y and ydot are [n_cells][n_states]; flux rates [rows][n_fluxes] (a row per cell,
+ * or per account: wc_graph_ode.flux_row); outlet rates [n_outlets][n_transport], outlets in ascending node
  * order (wc_graph_rhs_outlets).
  */
 #ifndef WC_GRAPH_RHS_H

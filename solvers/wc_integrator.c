@@ -47,7 +47,7 @@ struct wc_integrator {
   wc_sweep *sweep;       /* NULL for plain GMRES */
   double *typical_size;  /* [n_states] atol / rtol: FD increment scale */
   size_t n_local;        /* n_cells * n_states: the states */
-  size_t n_flux_totals;  /* n_cells * n_fluxes: budget totals after the states */
+  size_t n_flux_totals;  /* rows * n_fluxes: budget totals after the states (wc_graph_ode.flux_row) */
   size_t n_total;        /* n_local + n_flux_totals + n_outlets * n_transport */
   double state_weight_scale; /* see cv_error_weights */
 
@@ -284,8 +284,9 @@ static int cv_rhs(double t, N_Vector y, N_Vector ydot, void *data) {
  * Error weights. The states: CVODE's usual 1 / (rtol |y| + atol). The budget totals never
  * need error control to close (the invariant holds at every Newton iterate, see
  * wc_integrator.h), so with the sweep as the linear solver they get weight 0 and never
- * steer the step, and the states' weights are scaled by sqrt(n_total / n_states) so that
- * weighted RMS norms are those of the states alone. GMRES scales its vectors by the
+ * steer the step; weighted RMS norms are those of the states alone (the own vector divides
+ * by the states' count, Debian's vector gets the states' weights scaled by
+ * sqrt(n_total / n_states) instead). GMRES scales its vectors by the
  * weights and cannot take a zero, so there the totals are weighted like quadratures under
  * error control: 1 / (rtol |Q| + atol of the flux).
  */
@@ -613,22 +614,26 @@ wc_status wc_integrator_create(const wc_graph_ode *ode, const wc_integrator_opti
   }
   integ->deferred = integ->size > 1;
   integ->n_local = (size_t)ode->n_cells * (size_t)ode->n_states;
-  integ->n_flux_totals = (size_t)ode->n_cells * (size_t)ode->n_fluxes;
+  integ->n_flux_totals = (size_t)wc_graph_ode_flux_rows(ode) * (size_t)ode->n_fluxes;
 
   WC_CALL_GOTO(status, fail, wc_graph_rhs_create(ode, &integ->rhs));
   if (integ->plan) WC_CALL_GOTO(status, fail, keep_basin_outlets(integ));
   integ->n_total = integ->n_local + integ->n_flux_totals +
                    (size_t)wc_graph_rhs_outlet_count(integ->rhs) * (size_t)ode->n_transport;
-  double counts[2] = {(double)integ->n_local, (double)integ->n_total};
-  if (integ->size > 1) MPI_Allreduce(MPI_IN_PLACE, counts, 2, MPI_DOUBLE, MPI_SUM, comm);
-  integ->state_weight_scale =
-      options->linear_solver == WC_LINSOL_SWEEP && counts[0] > 0 ? sqrt(counts[1] / counts[0]) : 1.0;
-  wc_log_info("integrator: %.0f unknowns: %.0f states (%d per cell) and %.0f budget totals (%d per cell, %d per "
-              "outlet)",
-              counts[1], counts[0], ode->n_states, counts[1] - counts[0], ode->n_fluxes, ode->n_transport);
+  double counts[3] = {(double)integ->n_local, (double)integ->n_total, (double)wc_graph_ode_flux_rows(ode)};
+  if (integ->size > 1) MPI_Allreduce(MPI_IN_PLACE, counts, 3, MPI_DOUBLE, MPI_SUM, comm);
+  /* With the sweep the totals weigh 0 (cv_error_weights): norms over the states alone.
+   * The own vector divides by the states' count; Debian's divides by its length, so there
+   * the states' weights are scaled up instead (rounding then depends on that length). */
+  bool states_only = options->linear_solver == WC_LINSOL_SWEEP && counts[0] > 0;
+  integ->state_weight_scale = states_only && options->sundials_vector ? sqrt(counts[1] / counts[0]) : 1.0;
+  wc_log_info("integrator: %.0f unknowns: %.0f states (%d per cell) and %.0f budget totals (%d fluxes in %.0f "
+              "rows, %d per outlet)",
+              counts[1], counts[0], ode->n_states, counts[1] - counts[0], ode->n_fluxes, counts[2], ode->n_transport);
 
   WC_CALL_GOTO(status, fail, wc_sun_context_create(comm, &integ->sunctx));
   WC_CALL_GOTO(status, fail, create_state_vector(integ, (sunindextype)integ->n_total, &integ->y));
+  if (states_only && !options->sundials_vector) wc_nvector_set_norm_length(integ->y, (sunindextype)counts[0]);
   WC_CALL_GOTO(status, fail, create_state_vector(integ, (sunindextype)integ->n_total, &integ->atol));
 
   integ->typical_size = calloc((size_t)ode->n_states, sizeof *integ->typical_size);

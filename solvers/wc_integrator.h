@@ -12,9 +12,10 @@
  * step straddles a jump, and then continues from the same BDF history (a restart at each
  * boundary is an option; docs/solver.md has the measurements).
  *
- * Budgets: every cell's flux totals (its `flux` rates integrated) and what left through
- * each outlet are extra states of the system, after the cells' states in the vector:
- *   [n_cells][n_states] | [n_cells][n_fluxes] | [n_outlets][n_transport].
+ * Budgets: the flux totals (the cells' `flux` rates integrated, per cell or summed per
+ * account row: wc_graph_ode.flux_row) and what left through each outlet are extra states
+ * of the system, after the cells' states in the vector:
+ *   [n_cells][n_states] | [rows][n_fluxes] | [n_outlets][n_transport].
  * Why states and not quadratures: for each cell i, storage_i + its loss and outflow
  * totals - its upstream cells' outflow totals - its input totals is a linear invariant
  * c_i of the system (c_i . f = 0). The sweep solves the Newton systems with block
@@ -151,8 +152,8 @@ WC_NODISCARD wc_status wc_integrator_advance(wc_integrator *integrator, double t
 double wc_integrator_time(const wc_integrator *integrator);
 const double *wc_integrator_state(const wc_integrator *integrator);
 
-/* Budget totals since set_state at the current time: [n_cells][n_fluxes] integrals of the
- * cells' flux rates (this rank's cells), and [n_outlets][n_transport] amounts that left
+/* Budget totals since set_state at the current time: [rows][n_fluxes] integrals of the
+ * cells' flux rates (this rank's cells; a row per cell, or per account: wc_graph_ode.flux_row), and [n_outlets][n_transport] amounts that left
  * through each outlet (outlets as wc_integrator_outlets). NULL when there are none. */
 const double *wc_integrator_flux_totals(const wc_integrator *integrator);
 const double *wc_integrator_outlet_totals(const wc_integrator *integrator);

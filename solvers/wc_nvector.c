@@ -28,6 +28,7 @@
 typedef struct wc_nvector_content {
   sunindextype local_length;
   sunindextype global_length;
+  sunindextype norm_length; /* what the WRMS norms divide by (wc_nvector_set_norm_length) */
   bool own_data;
   double *data;
   MPI_Comm comm; /* MPI_COMM_NULL: no communication */
@@ -95,7 +96,7 @@ static double wsqrsum_mask_local(sunindextype n, const double *x, const double *
  * depend on the order at all (pre-rounding, after Demmel and Nguyen's ReproBLAS):
  *   1. the largest term T over all ranks (one MPI_MAX; also whether any is not finite);
  *   2. every term t is split exactly into q0 + q1 + rest: q0 = (t + M0) - M0 rounds t to
- *      the grid of ulp(M0), M0 = 1.5 * 2^p0 with 2^p0 > N * T (N: the global length),
+ *      the grid of ulp(M0), M0 = 1.5 * 2^p0 with 2^p0 > N * T (N: the norm length),
  *      and q1 rounds the remainder to a grid 2^(52 - L) finer (2^L > N), M1 likewise;
  *   3. sums of grid multiples that cannot overflow the grid's 53 bits are exact, so
  *      sum(q0) and sum(q1) are the same in any order, on any rank, with any SIMD lanes; one
@@ -176,7 +177,7 @@ static double wsqrsum_reproducible(N_Vector x, N_Vector w, const double *id) {
   if (head[1] != 0.0) return NAN; /* a term is not finite: as a plain sum would be, on every rank */
   if (head[0] == 0.0) return 0.0;
   const double big = head[0] * head[0]; /* the largest term, exactly as pass 2 computes it */
-  const int L = bits_above(content_of(x)->global_length);
+  const int L = bits_above(content_of(x)->norm_length);
   const int p0 = ilogb(big) + 1 + L, p1 = p0 - (52 - L);
   if (!isfinite(big) || p0 > 1020) { /* terms near DBL_MAX: the grid would overflow; sum plainly */
     double sum = id ? wsqrsum_mask_local(n, xd, wd, id) : wsqrsum_local(n, xd, wd);
@@ -334,11 +335,11 @@ static double wc_nv_wsqrsum_mask_local(N_Vector x, N_Vector w, N_Vector id) {
 }
 
 static double wc_nv_wrms_norm(N_Vector x, N_Vector w) {
-  return sqrt(wsqrsum_reproducible(x, w, NULL) / (double)content_of(x)->global_length);
+  return sqrt(wsqrsum_reproducible(x, w, NULL) / (double)content_of(x)->norm_length);
 }
 
 static double wc_nv_wrms_norm_mask(N_Vector x, N_Vector w, N_Vector id) {
-  return sqrt(wsqrsum_reproducible(x, w, data_of(id)) / (double)content_of(x)->global_length);
+  return sqrt(wsqrsum_reproducible(x, w, data_of(id)) / (double)content_of(x)->norm_length);
 }
 
 static double wc_nv_min_local(N_Vector x) {
@@ -656,6 +657,10 @@ static void set_ops(N_Vector v) {
   ops->nvprintfile = wc_nv_print_file;
 }
 
+void wc_nvector_set_norm_length(N_Vector vector, sunindextype count) {
+  if (wc_nvector_is_own(vector) && count > 0) content_of(vector)->norm_length = count;
+}
+
 static N_Vector wc_nv_clone_empty(N_Vector w) {
   if (!w) return NULL;
   N_Vector v = N_VNewEmpty(w->sunctx);
@@ -710,6 +715,7 @@ static wc_status create_empty(MPI_Comm comm, sunindextype local_length, SUNConte
   }
   *c = (wc_nvector_content){.local_length = local_length,
                             .global_length = (sunindextype)global,
+                            .norm_length = (sunindextype)global,
                             .own_data = false,
                             .data = NULL,
                             .comm = comm,

@@ -40,6 +40,16 @@ void wc_nvector_destroy(N_Vector *vector);
 /* True when `vector` is a wcsim vector (its ops table is this module's). */
 int wc_nvector_is_own(N_Vector vector);
 
+/*
+ * The element count the weighted RMS norms divide by (default: the global length). A
+ * caller whose trailing elements always get weight 0 (wcsim's budget totals, see
+ * wc_integrator.h) sets it to the count of the others, so the norms are theirs alone and
+ * do not depend on how many zero-weight elements there are, e.g. on how many ranks hold
+ * budget rows: the same bits on any number of ranks (the reproducible sum's grid depends
+ * on this count too). Clones inherit it. Set it before CVODE clones the vector.
+ */
+void wc_nvector_set_norm_length(N_Vector vector, sunindextype count);
+
 /* This rank's elements and their number. */
 double *wc_nvector_data(N_Vector vector);
 sunindextype wc_nvector_local_length(N_Vector vector);

@@ -92,14 +92,15 @@ static wc_status station_totals_distributed(const loop_job *job, wc_model *model
   memset(job->cell_rows, 0, (size_t)job->n_station_cells * row * sizeof *job->cell_rows);
   for (int32_t p = 0; p < job->n_station_cells; ++p)
     if (job->cell_rank[p] == job->rank)
-      memcpy(job->cell_rows + (size_t)p * row, q + (size_t)job->cell_local[p] * row, row * sizeof *q);
+      memcpy(job->cell_rows + (size_t)p * row,
+             q + (size_t)wc_graph_ode_flux_row_of(wc_model_ode(model), job->cell_local[p]) * row, row * sizeof *q);
   if (job->size > 1) {
     int count = job->n_station_cells * (int)row;
     WC_CALL(wc_mpi_status(MPI_Reduce(job->rank == 0 ? MPI_IN_PLACE : job->cell_rows, job->cell_rows, count, MPI_DOUBLE,
                                      MPI_SUM, 0, job->comm),
                           __FILE__, __LINE__, "MPI_Reduce"));
   }
-  if (job->rank == 0) wc_stations_totals(job->by_position, model, job->cell_rows, totals);
+  if (job->rank == 0) wc_stations_totals(job->by_position, model, NULL, job->cell_rows, totals);
   return WC_OK;
 }
 
@@ -162,7 +163,8 @@ static wc_status run_loop(const wc_basin *basin, wc_model *model, wc_forcing *fo
         WC_CALL_GOTO(status, done,
                      station_totals_distributed(job, model, wc_integrator_flux_totals(integrator), totals));
       else
-        wc_stations_totals(stations, model, wc_integrator_flux_totals(integrator), totals);
+        wc_stations_totals(stations, model, wc_model_ode(model)->flux_row, wc_integrator_flux_totals(integrator),
+                           totals);
       for (int32_t k = 0; k < stations->count; ++k)
         wc_station_sample_from_totals(totals_before + 2 * k, totals + 2 * k, (double)(t_end - output_start),
                                       &samples[k]);
@@ -211,7 +213,7 @@ wc_status wc_simulation_run(const wc_basin *basin, wc_model *model, wc_forcing *
                                 wc_model_global_nodes(model) != NULL),
            WC_ERR_INTERNAL, "a distributed run needs the partition, this rank's plan and its local model");
   WC_MALLOC(y0, (size_t)ode->n_cells * (size_t)ode->n_states, "the initial state");
-  zero = calloc((size_t)ode->n_cells * (size_t)ode->n_fluxes + 1, sizeof *zero);
+  zero = calloc((size_t)wc_graph_ode_flux_rows(ode) * (size_t)ode->n_fluxes + 1, sizeof *zero);
   if (!zero) {
     free(y0);
     WC_FAIL(WC_ERR_MEMORY, "out of memory for the budgets");

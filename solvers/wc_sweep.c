@@ -32,6 +32,7 @@ struct wc_sweep {
   double *acc;      /* [n][nt] each cell's G x (solve), its outflow (evaluate) */
   double *work;     /* scratch for evaluate: 3 * (ns + nt) + ns + 2 * nf */
   double *flux_grad; /* [n][nf][ns] d flux / d y, when accumulating */
+  double *row_sum;   /* [rows][nf] sum of B_i x_i over each shared row's cells (ode->flux_row) */
   int32_t *outlets;  /* [n_outlets] ascending, when accumulating */
   int32_t n_outlets;
   bool accumulate;
@@ -91,6 +92,7 @@ void wc_sweep_destroy(wc_sweep **sweep) {
   free((*sweep)->acc);
   free((*sweep)->work);
   free((*sweep)->flux_grad);
+  free((*sweep)->row_sum);
   free((*sweep)->outlets);
   free((*sweep)->remote);
   wc_inflow_sources_destroy(&(*sweep)->own_sources);
@@ -101,8 +103,10 @@ void wc_sweep_destroy(wc_sweep **sweep) {
 wc_status wc_sweep_set_accumulators(wc_sweep *sweep, bool on) {
   const wc_graph_ode *ode = sweep->ode;
   free(sweep->flux_grad);
+  free(sweep->row_sum);
   free(sweep->outlets);
   sweep->flux_grad = NULL;
+  sweep->row_sum = NULL;
   sweep->outlets = NULL;
   sweep->n_outlets = 0;
   sweep->accumulate = on;
@@ -113,6 +117,8 @@ wc_status wc_sweep_set_accumulators(wc_sweep *sweep, bool on) {
   WC_MALLOC(sweep->flux_grad, n * (size_t)ode->n_fluxes * (size_t)ode->n_states + 1, "sweep flux gradients");
   memset(sweep->flux_grad, 0, (n * (size_t)ode->n_fluxes * (size_t)ode->n_states + 1) * sizeof *sweep->flux_grad);
   WC_MALLOC(sweep->outlets, (size_t)n_outlets + 1, "sweep outlet list");
+  if (ode->flux_row)
+    WC_MALLOC(sweep->row_sum, (size_t)ode->n_flux_rows * (size_t)ode->n_fluxes + 1, "sweep budget rows");
   for (size_t i = 0; i < n; i++)
     if (ode->downstream[i] < 0) sweep->outlets[sweep->n_outlets++] = (int32_t)i;
   return WC_OK;
@@ -517,23 +523,47 @@ static WC_ALWAYS_INLINE void solve_kernel(const int ns, const int nt, int32_t co
   }
 }
 
-/* The budget totals' rows: x_total = b_total + gamma * (d rate / d y) x_cell. */
+/* B_i x_i: the change of cell i's flux rates for its solved states x_i. */
+static inline void cell_flux_change(const wc_sweep *sweep, size_t i, const double *xi, double *out) {
+  const int ns = sweep->ode->n_states, nf = sweep->ode->n_fluxes;
+  const double *B = sweep->flux_grad + i * (size_t)(nf * ns);
+  for (int f = 0; f < nf; f++) {
+    double s = 0.0;
+    for (int c = 0; c < ns; c++) s += B[f * ns + c] * xi[c];
+    out[f] = s;
+  }
+}
+
+/* The budget totals' rows: x_total = b_total + gamma * (d rate / d y) x_cell, summed over
+ * the row's cells when rows are shared (in ascending cell order, as f sums them up to
+ * the order of the terms). b and x may alias: the sums are taken before any total is set. */
 static void solve_totals(const wc_sweep *sweep, const double *b, double *x) {
   const wc_graph_ode *ode = sweep->ode;
   const size_t n = (size_t)(ode->n_cells > 0 ? ode->n_cells : 0);
   const int ns = ode->n_states, nt = ode->n_transport, nf = ode->n_fluxes;
   const double g = sweep->gamma;
   size_t base = n * (size_t)ns;
-  for (size_t i = 0; i < n && nf > 0; i++) {
-    const double *xi = x + i * (size_t)ns, *B = sweep->flux_grad + i * (size_t)(nf * ns);
-    for (int f = 0; f < nf; f++) {
-      double s = 0.0;
-      for (int c = 0; c < ns; c++) s += B[f * ns + c] * xi[c];
-      size_t j = base + i * (size_t)nf + (size_t)f;
-      x[j] = b[j] + g * s;
+  size_t rows = (size_t)wc_graph_ode_flux_rows(ode) * (nf > 0);
+  double change[64];
+  if (ode->flux_row && nf > 0) {
+    double *sum = sweep->row_sum;
+    memset(sum, 0, rows * (size_t)nf * sizeof *sum);
+    for (size_t i = 0; i < n; i++) {
+      cell_flux_change(sweep, i, x + i * (size_t)ns, change);
+      double *row = sum + (size_t)ode->flux_row[i] * (size_t)nf;
+      for (int f = 0; f < nf; f++) row[f] += change[f];
+    }
+    for (size_t j = 0; j < rows * (size_t)nf; j++) x[base + j] = b[base + j] + g * sum[j];
+  } else {
+    for (size_t i = 0; i < n && nf > 0; i++) {
+      cell_flux_change(sweep, i, x + i * (size_t)ns, change);
+      for (int f = 0; f < nf; f++) {
+        size_t j = base + i * (size_t)nf + (size_t)f;
+        x[j] = b[j] + g * change[f];
+      }
     }
   }
-  base += n * (size_t)nf;
+  base += rows * (size_t)nf;
   for (int32_t o = 0; o < sweep->n_outlets; o++) {
     size_t i = (size_t)sweep->outlets[o];
     const double *xi = x + i * (size_t)ns, *G = sweep->grad + i * (size_t)(nt * ns);

@@ -36,10 +36,11 @@ void wc_sweep_destroy(wc_sweep **sweep);
 
 /*
  * Budget accumulators (off by default). When on, the vectors of wc_sweep_solve are
- *   [n_cells][n_states] states | [n_cells][n_fluxes] flux totals | [n_outlets][n_transport]
- * with outlets in ascending node order: the layout of wc_integrator. The totals' rows of
- * M are [-gamma * B_i, I] with B_i = d flux_i / d y_i (and G_o for an outlet o), so they
- * are solved after the states: x_total = b_total + gamma * B_i x_i. wc_sweep_evaluate
+ *   [n_cells][n_states] states | [rows][n_fluxes] flux totals | [n_outlets][n_transport]
+ * with outlets in ascending node order: the layout of wc_integrator (rows: one per cell,
+ * or per account, wc_graph_ode.flux_row). The totals' rows of M are [-gamma * B_i, I]
+ * with B_i = d flux_i / d y_i (and G_o for an outlet o), so they are solved after the
+ * states: x_total = b_total + gamma * sum over the row's cells of B_i x_i. wc_sweep_evaluate
  * then also gets B by finite differences (with the same cell calls as J). Call before
  * wc_sweep_evaluate.
  */

@@ -67,13 +67,15 @@ wc_status wc_stations_create(const wc_basin *basin, wc_stations **out) {
   return WC_OK;
 }
 
-void wc_stations_totals(const wc_stations *stations, const wc_model *model, const double *q, double *totals) {
+void wc_stations_totals(const wc_stations *stations, const wc_model *model, const int32_t *row_of_node,
+                        const double *q, double *totals) {
   double area_m2 = wc_model_cell_area_m2(model);
   for (int32_t k = 0; k < stations->count; ++k) {
     const wc_station *station = &stations->items[k];
     double water_mm = 0, n_kg_ha = 0;
     for (int32_t j = 0; j < station->n_nodes; ++j) {
-      const double *cell = q + (size_t)station->nodes[j] * WC_FLUX_COUNT;
+      int32_t node = station->nodes[j], row = row_of_node ? row_of_node[node] : node;
+      const double *cell = q + (size_t)row * WC_FLUX_COUNT;
       water_mm += cell[WC_FLUX_WATER_OUT];
       n_kg_ha += cell[WC_FLUX_N_OUT];
     }
@@ -126,26 +128,41 @@ void wc_budgets_compute(const wc_basin *basin, const wc_model *model, const doub
   int32_t n_cells = wc_model_ode(model)->n_cells;
   for (int32_t i = 0; i < n_cells; ++i) {
     int32_t g = global_node ? global_node[i] : i;
-    int32_t here[9], there[9];
+    int32_t here[9];
     int n_here = regions_of(basin, basin->jurisdiction[graph->cell[g]], here);
     const double *s = y + (size_t)i * WC_STATE_COUNT;
-    const double *a = q + (size_t)i * WC_FLUX_COUNT;
     double water = (s[WC_STATE_SNOW] + s[WC_STATE_SOIL] + s[WC_STATE_GROUNDWATER] + s[WC_STATE_SURFACE]) * to_m3;
     double n = (s[WC_STATE_NO3] + s[WC_STATE_ORGANIC_N] + s[WC_STATE_GROUNDWATER_N] + s[WC_STATE_SURFACE_N]) * to_kg;
-    int32_t d = graph->downstream[g];
-    int n_there = d >= 0 ? regions_of(basin, basin->jurisdiction[graph->cell[d]], there) : 0;
+    for (int k = 0; k < n_here; ++k) {
+      budgets[here[k]].water_storage_m3 += water;
+      budgets[here[k]].n_storage_kg += n;
+    }
+  }
+  /* The flux totals, row by row (wc_model.h): a shared row's cells all lie in its
+   * jurisdiction and drain within it; a row of its own may cross into other regions. */
+  int32_t n_rows = wc_model_budget_row_count(model);
+  const int32_t *row_node = wc_model_budget_row_node(model), *row_jurisdiction = wc_model_budget_row_jurisdiction(model);
+  for (int32_t r = 0; r < n_rows; ++r) {
+    int32_t here[9], there[9];
+    int n_here = regions_of(basin, row_jurisdiction[r], here);
+    const double *a = q + (size_t)r * WC_FLUX_COUNT;
+    int n_there = 0;
+    if (row_node[r] >= 0) {
+      int32_t g = global_node ? global_node[row_node[r]] : row_node[r];
+      int32_t d = graph->downstream[g];
+      n_there = d >= 0 ? regions_of(basin, basin->jurisdiction[graph->cell[d]], there) : 0;
+    }
     for (int k = 0; k < n_here; ++k) {
       wc_budget *b = &budgets[here[k]];
-      b->water_storage_m3 += water;
-      b->n_storage_kg += n;
       b->water_in_m3 += a[WC_FLUX_WATER_IN] * to_m3;
       b->water_et_m3 += a[WC_FLUX_WATER_ET] * to_m3;
       b->n_in_kg += a[WC_FLUX_N_IN] * to_kg;
       b->n_loss_kg += a[WC_FLUX_N_LOSS] * to_kg;
       b->water_use_m3 += a[WC_FLUX_WATER_USE] * to_m3;
       b->n_use_kg += a[WC_FLUX_N_USE] * to_kg;
-      /* Water leaves this region when the downstream cell is not in it. */
-      if (!contains(there, n_there, here[k])) {
+      /* Water leaves this region when the downstream cell is not in it (shared rows:
+       * never, their cells drain within their jurisdiction). */
+      if (row_node[r] >= 0 && !contains(there, n_there, here[k])) {
         b->water_outflow_m3 += a[WC_FLUX_WATER_OUT] * to_m3;
         b->n_outflow_kg += a[WC_FLUX_N_OUT] * to_kg;
       }

@@ -1,8 +1,9 @@
 /*
  * wc_accounting.h — what arrives at the sections, and whether the books close.
  *
- * Both work from the model's states y and its per-cell budget accumulators q (the
- * integrals of the wc_model_flux rates, mm and kg/ha over the cell since the start), so
+ * Both work from the model's states y and its budget accumulators q (the integrals of the
+ * wc_model_flux rates, mm and kg/ha over a cell since the start, per budget row: a cell
+ * alone or the cells of a jurisdiction together, wc_model.h), so
  * they add nothing to the solver's work and a series is exact over its interval:
  * discharge is the change of the accumulated outflow divided by the interval, not a
  * sample at its end.
@@ -42,9 +43,11 @@ WC_NODISCARD wc_status wc_stations_create(const wc_basin *basin, wc_stations **s
 void wc_stations_destroy(wc_stations **stations);
 
 /* Amounts passing each station since the start: [count * 2] = {water m3, TN kg} from the
- * accumulators q ([n_cells * WC_FLUX_COUNT]). Differences of two such totals over an
+ * accumulators q ([rows][WC_FLUX_COUNT]; station node p in row row_of_node[p], or row p
+ * when row_of_node is NULL; a station's cells have rows of their own). Differences of two such totals over an
  * output interval give volume, load, mean discharge and flow-weighted concentration. */
-void wc_stations_totals(const wc_stations *stations, const wc_model *model, const double *q, double *totals);
+void wc_stations_totals(const wc_stations *stations, const wc_model *model, const int32_t *row_of_node,
+                        const double *q, double *totals);
 
 /* Number of station cells, all stations together (the length of the arrays below). */
 int32_t wc_stations_node_total(const wc_stations *stations);
@@ -88,7 +91,7 @@ typedef struct wc_budget {
 /*
  * Budgets of the whole basin (budgets[0]) and of each jurisdiction of the basin's table
  * (budgets[1 + k] for jurisdictions[k], its sub-jurisdictions included), from states y and
- * accumulators q of the model's cells. budgets has 1 + basin->n_jurisdictions entries,
+ * accumulators q ([wc_model_budget_row_count][WC_FLUX_COUNT]) of the model's cells. budgets has 1 + basin->n_jurisdictions entries,
  * zeroed here. For a rank-local model (wc_model_create_local) these are the rank's shares:
  * summed over ranks (one MPI_Allreduce of WC_BUDGET_DOUBLES per budget) they are the
  * basin's, since inflow and outflow between regions are decided by the basin's graph.

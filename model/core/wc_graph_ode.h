@@ -72,10 +72,26 @@ typedef struct wc_graph_ode {
   const double *abs_tolerance;  /* [n_states]: absolute tolerance of each state kind */
   const double *flux_abs_tolerance; /* [n_fluxes]: absolute tolerance of each flux total (its
                                        units: the state it drains or feeds); NULL: 1 */
+  /* Budget totals per account rather than per cell (optional). Cell i's flux rates add
+   * into row flux_row[i] of [n_flux_rows][n_fluxes]: cells whose totals are read one by one
+   * (sections, region borders) get a row of their own, the rest share one per region, so
+   * the solver integrates a few totals per region instead of n_fluxes per cell. Sums of
+   * linear accumulations, so the books close as exactly as per cell (docs/solver.md).
+   * NULL: one row per cell (n_flux_rows is then n_cells). */
+  int32_t n_flux_rows;
+  const int32_t *flux_row; /* [n_cells] in 0..n_flux_rows-1, or NULL */
 
   wc_cell_rhs_fn cell_rhs;
   wc_cell_jacobian_fn cell_jacobian; /* may be NULL */
   void *context;                     /* passed to the callbacks */
 } wc_graph_ode;
+
+/* Rows of budget totals ([rows][n_fluxes]) and the row cell i books into. */
+static inline int32_t wc_graph_ode_flux_rows(const wc_graph_ode *ode) {
+  return ode->flux_row ? ode->n_flux_rows : ode->n_cells;
+}
+static inline int32_t wc_graph_ode_flux_row_of(const wc_graph_ode *ode, int32_t cell) {
+  return ode->flux_row ? ode->flux_row[cell] : cell;
+}
 
 #endif /* WC_GRAPH_ODE_H */

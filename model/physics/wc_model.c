@@ -256,6 +256,7 @@ static wc_status model_build(wc_model *model, const wc_scenario *scenario) {
     model->dry_deposition_kg_ha_yr = scenario->management.deposition.dry_kg_per_ha_yr;
   }
   fill_ode(model, scenario);
+  WC_CALL(wc_model_assign_budget_rows(model));
   return WC_OK;
 }
 
@@ -291,6 +292,9 @@ void wc_model_destroy(wc_model **model) {
   free((*model)->local_graph);
   free((*model)->use_river_mm_per_km2);
   free((*model)->use_pumping_mm_per_km2);
+  free((*model)->flux_row);
+  free((*model)->row_node);
+  free((*model)->row_jurisdiction);
   free(*model);
   *model = NULL;
 }

@@ -83,6 +83,17 @@ WC_NODISCARD wc_status wc_model_create_local(const wc_model *whole, int32_t n_ce
  * (node i is basin node i). Owned by the model. */
 const int32_t *wc_model_global_nodes(const wc_model *model);
 
+/*
+ * Budget rows: the solver integrates the cells' flux totals per row (wc_graph_ode.flux_row,
+ * node -> row; [rows][WC_FLUX_COUNT] in wc_integrator_flux_totals). A cell whose totals
+ * are read alone (basin outlet, border of its jurisdiction, section, reservoir inflow) has
+ * a row of its own; the other cells of a jurisdiction share one. Per row: the model node
+ * it tracks alone, or -1 for a shared row; and its jurisdiction id (-1: none).
+ */
+int32_t wc_model_budget_row_count(const wc_model *model);
+const int32_t *wc_model_budget_row_node(const wc_model *model);
+const int32_t *wc_model_budget_row_jurisdiction(const wc_model *model);
+
 /* The ODE the solver integrates (owned by the model; valid while it lives). */
 const wc_graph_ode *wc_model_ode(const wc_model *model);
 

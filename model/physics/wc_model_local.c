@@ -66,6 +66,8 @@ wc_status wc_model_create_local(const wc_model *whole, int32_t n_cells, const in
   local->global_node = NULL;
   local->local_graph = NULL;
   local->use_river_mm_per_km2 = local->use_pumping_mm_per_km2 = NULL;
+  local->flux_row = local->row_node = local->row_jurisdiction = NULL;
+  local->n_rows = 0;
   wc_status status = WC_OK;
   size_t n = (size_t)n_cells;
   local->global_node = calloc(n + 1, sizeof *local->global_node);
@@ -91,6 +93,7 @@ wc_status wc_model_create_local(const wc_model *whole, int32_t n_cells, const in
   local->ode.abs_tolerance = local->abs_tolerance;
   local->ode.flux_abs_tolerance = local->flux_abs_tolerance;
   local->ode.context = local;
+  WC_CALL_GOTO(status, fail, wc_model_assign_budget_rows(local));
   *out = local;
   return WC_OK;
 fail:

@@ -88,11 +88,18 @@ struct wc_model {
   int32_t *local_graph;
   double abs_tolerance[WC_STATE_COUNT];
   double flux_abs_tolerance[WC_FLUX_COUNT];
+  /* Budget rows (wc_budget_rows.c): the row of each node ([n], the ODE's flux_row), and per
+   * row the node it tracks alone or -1, and its jurisdiction id ([n_rows]). */
+  int32_t n_rows;
+  int32_t *flux_row, *row_node, *row_jurisdiction;
 };
 
 /* The cell function (wc_cell_rhs_fn) of the model. */
 wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double *y, const double *inflow,
                             double *ydot, double *outflow, double *flux);
+
+/* Assign the budget rows of the model's nodes and hand them to its ODE (wc_budget_rows.c). */
+WC_NODISCARD wc_status wc_model_assign_budget_rows(wc_model *model);
 
 /* Spread the scenario's water use (management.water_use) over the cells of each
  * jurisdiction (wc_water_use.c). WC_ERR_SCENARIO for an unknown jurisdiction (at the

@@ -108,7 +108,8 @@ static void kinematic_plane(int32_t cells, double *rising_error, double *equilib
   for (double t = sample_s; t <= 3.0 * t_e; t += sample_s) {
     set_weather(model, 0, sample_s, rain_mm_h * sample_s / 3600.0, 20.0);
     CU_ASSERT_EQUAL_FATAL(wc_integrator_advance(integrator, t), WC_OK);
-    double total_mm = wc_integrator_flux_totals(integrator)[(size_t)outlet * WC_FLUX_COUNT + WC_FLUX_WATER_OUT];
+    size_t row = (size_t)wc_graph_ode_flux_row_of(ode, outlet); /* the outlet keeps a row of its own */
+    double total_mm = wc_integrator_flux_totals(integrator)[row * WC_FLUX_COUNT + WC_FLUX_WATER_OUT];
     /* mean over the sample: mm over the cell per s -> m3/s -> per metre of width */
     double q = (total_mm - previous) / 1000.0 * dx * dx / sample_s / dx;
     previous = total_mm;

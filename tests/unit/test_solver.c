@@ -601,6 +601,62 @@ static void test_linear_solvers_agree(void) {
   CU_ASSERT_TRUE(ok);
 }
 
+/* Budget totals summed per account row (wc_graph_ode.flux_row) instead of per cell: with
+ * the sweep the totals weigh nothing and the norms are the states' alone, so the states
+ * are the per-cell run's bit for bit, each row total is the sum of its cells' totals to
+ * rounding, and the books close to rounding. */
+static void test_shared_budget_rows(void) {
+  enum { N = 200, ROWS = 7, DAYS = 4 };
+  const double rain[DAYS] = {3e-4, 0.0, 6e-4, 1e-5};
+  double states[2][2 * N], per_cell[ROWS][2];
+  int32_t row_of[N];
+  for (int i = 0; i < N; i++) row_of[i] = (i * 37 + 11) % ROWS;
+  for (int shared = 0; shared < 2; shared++) {
+    nonlinear_model m = {random_tree(N, 5), 0.0, 2e-5, 2e-7, 2e-3};
+    wc_graph_ode ode = nonlinear_ode(&m);
+    if (shared) {
+      ode.n_flux_rows = ROWS;
+      ode.flux_row = row_of;
+    }
+    wc_integrator *integ = make_integrator(&ode, WC_LINSOL_SWEEP, 1e-6);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
+    double y0[2 * N], initial = 0.0;
+    for (int i = 0; i < N; i++) {
+      y0[2 * i] = 30.0 + (i % 7);
+      y0[2 * i + 1] = 0.5;
+      initial += y0[2 * i] + y0[2 * i + 1];
+    }
+    CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
+    for (int day = 0; day < DAYS; day++) {
+      m.rain = rain[day];
+      CU_ASSERT_EQUAL_FATAL(wc_integrator_advance(integ, 86400.0 * (day + 1)), WC_OK);
+    }
+    memcpy(states[shared], wc_integrator_state(integ), sizeof states[shared]);
+    const double *q = wc_integrator_flux_totals(integ);
+    double stored = 0.0, in = 0.0, lost = 0.0, out = 0.0;
+    for (int i = 0; i < 2 * N; i++) stored += states[shared][i];
+    if (!shared) {
+      memset(per_cell, 0, sizeof per_cell);
+      for (int i = 0; i < N; i++)
+        for (int f = 0; f < 2; f++) per_cell[row_of[i]][f] += q[2 * i + f];
+    }
+    for (int r = 0; r < (shared ? ROWS : N); r++) {
+      in += q[2 * r];
+      lost += q[2 * r + 1];
+    }
+    if (shared)
+      for (int r = 0; r < ROWS; r++)
+        for (int f = 0; f < 2; f++) CU_ASSERT_DOUBLE_EQUAL(q[2 * r + f], per_cell[r][f], 1e-12 * per_cell[r][f]);
+    for (int j = 0; j < wc_integrator_outlet_count(integ); j++) out += wc_integrator_outlet_totals(integ)[j];
+    double closure = (stored + out + lost - in - initial) / initial;
+    CU_ASSERT_TRUE(fabs(closure) < 1e-12);
+    CU_ASSERT_TRUE(in > 0.0 && lost > 0.0);
+    wc_integrator_destroy(&integ);
+    wc_test_csr_free(&m.graph);
+  }
+  CU_ASSERT_EQUAL(memcmp(states[0], states[1], sizeof states[0]), 0);
+}
+
 /* ---- failures ------------------------------------------------------------------------------- */
 
 static void test_forced_failure(void) {
@@ -705,6 +761,7 @@ static CU_TestInfo sweep_tests[] = {
     WC_TEST(test_sweep_singular_block),
     WC_TEST(test_fd_blocks_match_analytic),
     WC_TEST(test_linear_solvers_agree),
+    WC_TEST(test_shared_budget_rows),
     CU_TEST_INFO_NULL,
 };
 
