@@ -41,15 +41,12 @@ static wc_status apply_plans(wc_model *model, const wc_fertiliser_plan_list *pla
     const wc_fertiliser_plan *plan = &plans->items[k];
     int land_use = find_land_use(basin, plan->land_use);
     if (land_use < 0) return unknown_land_use(basin, what, k, plan->land_use);
-    int32_t id = basin->land_use_classes[land_use].id;
     double per_month = plan->months.count ? plan->rate_kg_per_ha_yr / (double)plan->months.count : 0;
-    for (int32_t i = 0; i < model->n; ++i) {
-      if (basin->land_use[basin->graph->cell[i]] != id) continue;
-      for (size_t m = 0; m < plan->months.count; ++m) {
-        int month = (int)plan->months.items[m] - 1;
-        model->cells[i].fertiliser_inorganic_kg_ha[month] += per_month * plan->inorganic_fraction;
-        model->cells[i].fertiliser_organic_kg_ha[month] += per_month * (1.0 - plan->inorganic_fraction);
-      }
+    double(*table)[12] = model->fertiliser_kg_ha[land_use];
+    for (size_t m = 0; m < plan->months.count; ++m) {
+      int month = (int)plan->months.items[m] - 1;
+      table[WC_FERTILISER_INORGANIC][month] += per_month * plan->inorganic_fraction;
+      table[WC_FERTILISER_ORGANIC][month] += per_month * (1.0 - plan->inorganic_fraction);
     }
   }
   return WC_OK;
@@ -155,6 +152,7 @@ static wc_status fill_cells(wc_model *model) {
     const wc_land_use_class *cls = cell_land_use(basin, cell);
     WC_CHECK(cls, WC_ERR_INPUT, "basin '%s': cell row %d, column %d has land use %d, not in its table", basin->name,
              graph->row[i], graph->col[i], basin->land_use[cell]);
+    c->land_use_class = (int32_t)(cls - basin->land_use_classes);
     c->manning_n = cls->manning_n;
     c->impervious = cls->impervious_fraction;
     c->uptake_annual_kg_ha = land_use_uptake(cls);
@@ -246,6 +244,9 @@ static wc_status model_build(wc_model *model, const wc_scenario *scenario) {
   WC_MALLOC(model->y_m, (size_t)model->n, "cell y");
   WC_MALLOC(model->elevation_m, (size_t)model->n, "cell elevation");
   WC_MALLOC(model->latitude_deg, (size_t)model->n, "cell latitude");
+  model->n_land_use = model->basin->n_land_use;
+  model->fertiliser_kg_ha = calloc((size_t)model->n_land_use + 1, sizeof *model->fertiliser_kg_ha);
+  WC_CHECK(model->fertiliser_kg_ha != NULL, WC_ERR_MEMORY, "out of memory for fertiliser plans");
   WC_CALL(fill_cells(model));
   if (scenario) {
     WC_CALL(apply_plans(model, &scenario->management.fertiliser, "fertiliser"));
@@ -292,6 +293,7 @@ void wc_model_destroy(wc_model **model) {
   free((*model)->local_graph);
   free((*model)->use_river_mm_per_km2);
   free((*model)->use_pumping_mm_per_km2);
+  free((*model)->fertiliser_kg_ha);
   free((*model)->flux_row);
   free((*model)->row_node);
   free((*model)->row_jurisdiction);
@@ -432,8 +434,9 @@ wc_status wc_model_set_forcing(wc_model *model, wc_time_s start, double step_s, 
         SECONDS_PER_DAY;
     /* Wet deposition: mg/L times mm of rain = mg/m2; 1 mg/m2 = 0.01 kg/ha. */
     f->n_deposition_kg_ha_s = 0.01 * model->wet_deposition_mg_l * f->precipitation_mm_s + dry;
-    f->fertiliser_inorganic_kg_ha_s = c->fertiliser_inorganic_kg_ha[month - 1] / month_seconds;
-    f->fertiliser_organic_kg_ha_s = c->fertiliser_organic_kg_ha[month - 1] / month_seconds;
+    const double(*plan)[12] = model->fertiliser_kg_ha[c->land_use_class];
+    f->fertiliser_inorganic_kg_ha_s = plan[WC_FERTILISER_INORGANIC][month - 1] / month_seconds;
+    f->fertiliser_organic_kg_ha_s = plan[WC_FERTILISER_ORGANIC][month - 1] / month_seconds;
     f->uptake_demand_kg_ha_s = t > 0 ? c->uptake_annual_kg_ha * uptake_shape : 0.0;
     /* Linear rain/snow split over +-1 degC around the threshold. */
     double snow_share = fmin(1.0, fmax(0.0, 0.5 - (t - pm->snow_threshold_c) / 2.0));

@@ -26,9 +26,12 @@ static wc_status gather_cells(const wc_model *whole, wc_model *local) {
   return WC_OK;
 }
 
-/* The monthly water use per jurisdiction (small: jurisdictions x 12), copied whole so the
- * two models can be destroyed independently. */
-static wc_status copy_water_use(const wc_model *whole, wc_model *local) {
+/* The fertiliser plans per land-use class and the monthly water use per jurisdiction
+ * (small tables), copied whole so the two models can be destroyed independently. */
+static wc_status copy_tables(const wc_model *whole, wc_model *local) {
+  size_t classes = (size_t)whole->n_land_use + 1;
+  WC_MALLOC(local->fertiliser_kg_ha, classes, "local fertiliser plans");
+  memcpy(local->fertiliser_kg_ha, whole->fertiliser_kg_ha, classes * sizeof *whole->fertiliser_kg_ha);
   if (!whole->use_river_mm_per_km2) return WC_OK;
   size_t n = (size_t)whole->n_jurisdictions;
   WC_MALLOC(local->use_river_mm_per_km2, n, "local water use per jurisdiction");
@@ -67,6 +70,7 @@ wc_status wc_model_create_local(const wc_model *whole, int32_t n_cells, const in
   local->local_graph = NULL;
   local->use_river_mm_per_km2 = local->use_pumping_mm_per_km2 = NULL;
   local->flux_row = local->row_node = local->row_jurisdiction = NULL;
+  local->fertiliser_kg_ha = NULL;
   local->n_rows = 0;
   wc_status status = WC_OK;
   size_t n = (size_t)n_cells;
@@ -85,7 +89,7 @@ wc_status wc_model_create_local(const wc_model *whole, int32_t n_cells, const in
     memcpy(index, upstream_index, (size_t)n_links * sizeof *index);
   }
   WC_CALL_GOTO(status, fail, gather_cells(whole, local));
-  WC_CALL_GOTO(status, fail, copy_water_use(whole, local));
+  WC_CALL_GOTO(status, fail, copy_tables(whole, local));
   local->ode.n_cells = n_cells;
   local->ode.downstream = down;
   local->ode.upstream_start = start;

@@ -12,6 +12,8 @@
 #define WC_GROUNDWATER_GUARD_MM 1.0
 #define WC_SURFACE_WATER_GUARD_MM 1e-9
 
+enum { WC_FERTILISER_INORGANIC = 0, WC_FERTILISER_ORGANIC = 1 };
+
 typedef struct wc_cell_static {
   /* routing */
   uint8_t is_channel;
@@ -40,8 +42,8 @@ typedef struct wc_cell_static {
   double surface_at_capacity_fraction; /* lake area at capacity / cell area */
   /* point sources (constant) */
   double point_water_mm_per_s, point_n_kg_ha_per_s;
-  /* fertiliser and manure applied in each month (0..11), kg/ha, spread evenly over it */
-  double fertiliser_inorganic_kg_ha[12], fertiliser_organic_kg_ha[12];
+  /* index into the basin's land-use table: the fertiliser plan of the cell's class */
+  int32_t land_use_class;
 } wc_cell_static;
 
 /* Forcing-driven rates of one cell for the current interval (per second). */
@@ -72,6 +74,11 @@ struct wc_model {
   wc_cell_forcing *forcing; /* [n] */
   double *x_m, *y_m, *elevation_m, *latitude_deg; /* [n] */
   double wet_deposition_mg_l, dry_deposition_kg_ha_yr;
+  /* Fertiliser and manure applied in each month, kg/ha spread evenly over the month, per
+   * land-use class (plans are per class: one table, not 24 doubles per cell):
+   * [n_land_use][WC_FERTILISER_INORGANIC or _ORGANIC][month 0..11]. */
+  int32_t n_land_use;
+  double (*fertiliser_kg_ha)[2][12];
   /* Water use per jurisdiction index and month, from every scenario entry on it or on a
    * jurisdiction enclosing it: river withdrawal and pumping, in mm over a channel cell per
    * km2 of the cell's contributing area; totals per month. */
