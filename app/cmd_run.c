@@ -52,7 +52,7 @@ wc_status wc_command_run(int argc, char **argv) {
       {.name = "log-level", .value_name = "LEVEL", .help = "error, warn, info (default) or debug"},
       {.name = "all-ranks", .help = "let every MPI rank log, not only rank 0"},
       {.name = "partition-imbalance", .value_name = "FRACTION",
-       .help = "MPI: allowed deviation of a rank's cells from the mean (default 0.05; docs/hpc.md)"},
+       .help = "MPI: allowed deviation of a rank's cells from the mean (default: the tightest of 0.01, 0.02, 0.05, 0.1, 0.2 that a split meets; docs/hpc.md)"},
       {.name = "help", .short_name = 'h', .help = "show this help"},
       {.name = NULL},
   };
