@@ -100,8 +100,7 @@ static void layout_free(sweep_layout *L) {
   *L = (sweep_layout){0};
 }
 
-/* Room for the largest layout (every position in the pattern), no pattern, one group per
- * state. */
+/* Room for the largest layout (every position in the pattern); an empty pattern. */
 static wc_status layout_alloc(sweep_layout *L, int ns, int nt, int nf_max) {
   size_t rows = (size_t)(2 * ns + nt + nf_max), starts = rows + 4;
   *L = (sweep_layout){.ns = ns, .nt = nt};
@@ -195,8 +194,8 @@ static void pack_cell(const sweep_layout *L, const double *dense, cell_values v)
 static void unpack_cell(const sweep_layout *L, cell_values v, double *dense) {
   const int ns = L->ns;
   const double *lower = v.blocks + L->n_inverse, *grad = lower + entries(&L->lower, ns);
-  scatter_rows(&L->diag, ns, v.diag, ns, dense);
-  for (int r = 0; r < ns; r++) /* the lower entries into the rows the diagonal ones began */
+  scatter_rows(&L->diag, ns, v.diag, ns, dense); /* J's rows, zeroed, with the entries in the groups */
+  for (int r = 0; r < ns; r++)
     for (int e = L->lower.start[r]; e < L->lower.start[r + 1]; e++) dense[r * ns + L->lower.col[e]] = lower[e];
   scatter_rows(&L->grad, L->nt, grad, ns, dense + ns * ns);
   scatter_rows(&L->flux, L->nf, v.flux, ns, dense + ns * (ns + L->nt));
@@ -218,17 +217,14 @@ static wc_status relayout(wc_sweep *sweep, const uint64_t *add, int n_groups, co
   to->n_groups = n_groups;
   memcpy(to->group_start, group_start, (size_t)(n_groups + 1) * sizeof *group_start);
   layout_build(to);
-  double *blocks = NULL, *diag = NULL, *flux = NULL;
-  wc_status status = WC_OK;
-  blocks = calloc(n * (size_t)to->stride + 1, sizeof *blocks);
-  diag = calloc(n * (size_t)entries(&to->diag, to->ns) + 1, sizeof *diag);
-  flux = calloc(n * (size_t)entries(&to->flux, to->nf) + 1, sizeof *flux);
+  double *blocks = calloc(n * (size_t)to->stride + 1, sizeof *blocks);
+  double *diag = calloc(n * (size_t)entries(&to->diag, to->ns) + 1, sizeof *diag);
+  double *flux = calloc(n * (size_t)entries(&to->flux, to->nf) + 1, sizeof *flux);
   if (!blocks || !diag || !flux) {
     free(blocks);
     free(diag);
     free(flux);
-    status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory for the sweep's blocks of %zu cells", n);
-    return status;
+    WC_FAIL(WC_ERR_MEMORY, "out of memory for the sweep's blocks of %zu cells (%d values each)", n, to->stride);
   }
   for (int32_t i = 0; i < count; i++) {
     unpack_cell(from, cell_values_of(from, sweep->blocks, sweep->diag, sweep->flux_grad, (size_t)i), sweep->spare);
@@ -788,14 +784,21 @@ static WC_ALWAYS_INLINE void solve_kernel(const int ns, const bool one_group, co
     const int32_t i = cells ? cells[j] : j;
     load_right_side(ns, nt, i, n, start, source, target, gamma, acc, sweep->remote, b, r);
     const double *inv = sweep->blocks + (size_t)i * (size_t)L->stride, *lower = inv + L->n_inverse;
+    int e = 0; /* the lower entries run on, row after row */
     for (int g = 0; g < n_groups; g++) {
       const int g0 = one_group ? 0 : L->group_start[g], g1 = one_group ? ns : L->group_start[g + 1], size = g1 - g0;
       if (!one_group)
         for (int row = g0; row < g1; row++) {
           double s = 0.0;
-          for (int e = L->lower.start[row]; e < L->lower.start[row + 1]; e++) s += lower[e] * xi[L->lower.col[e]];
+          for (const int end = L->lower.start[row + 1]; e < end; e++) s += lower[e] * xi[L->lower.col[e]];
           r[row] += gamma * s;
         }
+      if (!one_group && size == 1) { /* most groups are one state: no loops */
+        double s = 0.0;       /* (0.0 + p, as the loop: +0 where p is -0) */
+        s += *inv++ * r[g0];
+        xi[g0] = s;
+        continue;
+      }
       for (int row = 0; row < size; row++) {
         double s = 0.0;
         for (int c = 0; c < size; c++) s += inv[row * size + c] * r[g0 + c];

@@ -18,7 +18,7 @@
  *
  * Storage: packed by a sparsity pattern shared by all cells (the union of the cells'
  * exact non-zeros, grown as evaluations find new ones): per cell only the values of J, G
- * and B at the pattern's positions and the inverses of J's diagonal groups, e.g. 46
+ * and B at the pattern's positions and the inverses of J's diagonal groups, e.g. 59
  * doubles for wcsim's 8 states where dense blocks took 210. Skipping exact zeros changes
  * no sum, so the results are bit for bit those of dense blocks. Dense blocks, where an
  * interface takes or gives them: J [n_states][n_states], G [n_transport][n_states] and
