@@ -3,7 +3,7 @@
  *
  * Storage. The solve streams every cell's blocks once per linear solve and is bound by
  * memory traffic, and the blocks of physics with one-way couplings are sparse (wcsim's J
- * has ~20 non-zeros of 64, G ~6 of 16, B ~10 of 64). So a cell stores only the values at
+ * has ~30 non-zeros of 64, G 3 of 16, B 15 of 64). So a cell stores only the values at
  * the positions of a sparsity pattern shared by all cells (a layout: the index lists live
  * once), and its diagonal groups' inverses, packed. Skipping an exact zero leaves every
  * sum bit for bit what the dense loop gives: the sums start at +0.0, keep the column
@@ -14,6 +14,11 @@
  * number of states as a parameter and instantiated for 1..6 states, so the compiler sees
  * constant trip counts and unrolls the small mat-vecs; other sizes take the generic path.
  */
+#if defined(__linux__)
+#define _GNU_SOURCE /* mremap, MAP_ANONYMOUS */
+#include <sys/mman.h>
+#endif
+
 #include "wc_sweep.h"
 
 #include <float.h>
@@ -37,23 +42,32 @@ typedef struct packed_rows {
 
 /*
  * Where a cell's values sit. The pattern only grows: a position that was non-zero in some
- * cell at some evaluation stays in it, so a stable structure never moves values. The
- * groups are those of the last evaluation (they may split again, see find_groups), and a
- * row's pattern entries right of its group are exact zeros then, so they are not stored.
- * Per cell, in `blocks` (what the solve reads, in its order): the inverse of each diagonal
- * group (row-major, group after group) | J left of the groups (`lower`) | G; in `diag`:
- * J inside the groups (what the factor inverts); in `flux_grad`: B.
+ * cell at some evaluation stays in it, so a stable structure never moves values. Where a
+ * value sits depends on the pattern alone, not on the groups, which may change at every
+ * evaluation (see groups_from_reach): J is split at its diagonal, not at the groups.
+ *   inverses [n][n_inverse + G]      the inverse of each diagonal group (row-major, group
+ *                                    after group), then G: the solve reads all of it
+ *   lower    [n][J below diagonal]   the solve reads each row's entries left of its group
+ *                                    (up to lower_end); the factor the rest
+ *   upper    [n][J on and above it]  the factor
+ *   flux_grad [n][B]                 the totals
  */
 typedef struct sweep_layout {
   int ns, nt, nf;    /* rows of J, G, B (nf: 0 without accumulators) */
   uint64_t *pattern; /* [ns + nt + nf] rows of J, G, B: bit c = column c can be non-zero */
+  packed_rows lower, upper, grad, flux;
+  /* From the groups: */
   int n_groups;
   int group_start[65];
-  int row_end[64]; /* per state: one past the last state of its group */
-  packed_rows lower, diag, grad, flux;
-  int n_inverse; /* sum over the groups of size^2 */
-  int stride;    /* doubles per cell in `blocks` */
+  int lower_end[64]; /* per row: the end of its lower entries left of its group */
+  int n_inverse;     /* sum over the groups of size^2 */
 } sweep_layout;
+
+/* A per-cell array (see cells_resize). */
+typedef struct cell_array {
+  double *data;
+  size_t bytes;
+} cell_array;
 
 struct wc_sweep {
   const wc_graph_ode *ode;
@@ -65,9 +79,10 @@ struct wc_sweep {
   double *remote;   /* [n_remote][nt] G_u x_u from other ranks (solve); zero: block Jacobi */
   sweep_layout layouts[2];
   sweep_layout *layout; /* the current one; the other is built by relayout */
-  double *blocks;    /* [n][stride] group inverses | J lower | G */
-  double *diag;      /* [n][diag entries] J inside the groups */
-  double *flux_grad; /* [n][flux entries] B = d flux / d y, when accumulating */
+  cell_array inverses; /* the per-cell arrays of the layout */
+  cell_array lower;
+  cell_array upper;
+  cell_array flux_grad; /* B = d flux / d y, when accumulating */
   double *acc;       /* [n][nt] each cell's G x (solve), its outflow (evaluate) */
   double *work;      /* scratch for evaluate: 3 * (ns + nt) + ns + 2 * nf */
   double *dense;     /* one cell's J | G | B, dense: [ns * (ns + nt + nf)] (evaluate) */
@@ -81,7 +96,7 @@ struct wc_sweep {
   /* Block-triangular structure of the cells' Jacobians at the last evaluation: states
    * group_start[g] .. group_start[g+1]-1 form group g, and no state depends on a state of
    * a later group in any cell (d ydot_r / d y_c == 0 exactly for c beyond r's group). The
-   * factor moves the values to a layout with these groups when they changed. */
+   * factor brings the layout to these groups when they changed. */
   int n_groups;
   int group_start[65];
   int reach[64]; /* per state row: the last column with a non-zero in any cell */
@@ -91,7 +106,47 @@ struct wc_sweep {
 
 /* ---- layouts ---------------------------------------------------------------------------- */
 
-static uint64_t columns_below(int c) { return c >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << c) - 1; }
+/*
+ * The per-cell arrays change size only when the pattern grows (rarely; mostly during the
+ * first evaluation). On Linux each is mapped on its own: growing one (mremap) never holds
+ * two copies, and shrinking one returns its pages. Through realloc an array that sits in
+ * the heap is copied when it grows, which added ~450 B per cell to the peak memory of a
+ * 2 km Chaobai run (glibc maps large blocks itself only above a threshold that it raises
+ * as the program frees large blocks). A grown array's new part is zero. False if out of
+ * memory (the array as it was).
+ */
+static bool cells_resize(cell_array *a, size_t count) {
+  size_t bytes = (count ? count : 1) * sizeof(double);
+#if defined(__linux__)
+  void *p = a->data ? mremap(a->data, a->bytes, bytes, MREMAP_MAYMOVE)
+                    : mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return false;
+#else
+  void *p = realloc(a->data, bytes);
+  if (!p) return false;
+  if (bytes > a->bytes) memset((char *)p + a->bytes, 0, bytes - a->bytes);
+#endif
+  a->data = p;
+  a->bytes = bytes;
+  return true;
+}
+
+static void cells_free(cell_array *a) {
+#if defined(__linux__)
+  if (a->data) munmap(a->data, a->bytes);
+#else
+  free(a->data);
+#endif
+  *a = (cell_array){0};
+}
+
+static int entries(const packed_rows *rows, int n_rows) { return rows->start[n_rows]; }
+
+/* Doubles per cell in each per-cell array. */
+static int inverses_stride(const sweep_layout *L) { return L->n_inverse + entries(&L->grad, L->nt); }
+static int lower_stride(const sweep_layout *L) { return entries(&L->lower, L->ns); }
+static int upper_stride(const sweep_layout *L) { return entries(&L->upper, L->ns); }
+static int flux_stride(const sweep_layout *L) { return entries(&L->flux, L->nf); }
 
 static void layout_free(sweep_layout *L) {
   free(L->pattern);
@@ -102,17 +157,17 @@ static void layout_free(sweep_layout *L) {
 
 /* Room for the largest layout (every position in the pattern); an empty pattern. */
 static wc_status layout_alloc(sweep_layout *L, int ns, int nt, int nf_max) {
-  size_t rows = (size_t)(2 * ns + nt + nf_max), starts = rows + 4;
+  size_t rows = (size_t)(2 * ns + nt + nf_max);
   *L = (sweep_layout){.ns = ns, .nt = nt};
   WC_MALLOC(L->pattern, (size_t)(ns + nt + nf_max) + 1, "sweep sparsity pattern");
-  WC_MALLOC(L->lower.start, starts, "sweep pattern rows");
+  WC_MALLOC(L->lower.start, rows + 4, "sweep pattern rows");
   WC_MALLOC(L->lower.col, rows * (size_t)ns + 1, "sweep pattern columns");
   /* One allocation each, cut into the four lists. */
-  L->diag.start = L->lower.start + ns + 1;
-  L->grad.start = L->diag.start + ns + 1;
+  L->upper.start = L->lower.start + ns + 1;
+  L->grad.start = L->upper.start + ns + 1;
   L->flux.start = L->grad.start + nt + 1;
-  L->diag.col = L->lower.col + (size_t)ns * (size_t)ns;
-  L->grad.col = L->diag.col + (size_t)ns * (size_t)ns;
+  L->upper.col = L->lower.col + (size_t)ns * (size_t)ns;
+  L->grad.col = L->upper.col + (size_t)ns * (size_t)ns;
   L->flux.col = L->grad.col + (size_t)nt * (size_t)ns;
   return WC_OK;
 }
@@ -127,35 +182,40 @@ static void rows_from_pattern(packed_rows *rows, const uint64_t *pattern, int n_
   rows->start[n_rows] = e;
 }
 
-/* The index lists of L->pattern split by L's groups. */
-static void layout_build(sweep_layout *L) {
+/* The index lists of L->pattern. */
+static void layout_build_pattern(sweep_layout *L) {
   const int ns = L->ns;
-  int n_lower = 0, n_diag = 0;
+  int n_lower = 0, n_upper = 0;
+  for (int r = 0; r < ns; r++) {
+    L->lower.start[r] = n_lower;
+    L->upper.start[r] = n_upper;
+    for (int c = 0; c < ns; c++) {
+      if (!(L->pattern[r] >> c & 1)) continue;
+      if (c < r)
+        L->lower.col[n_lower++] = (uint8_t)c;
+      else
+        L->upper.col[n_upper++] = (uint8_t)c;
+    }
+  }
+  L->lower.start[ns] = n_lower;
+  L->upper.start[ns] = n_upper;
+  rows_from_pattern(&L->grad, L->pattern + ns, L->nt, ns);
+  rows_from_pattern(&L->flux, L->pattern + ns + L->nt, L->nf, ns);
+}
+
+/* What depends on L's groups. */
+static void layout_build_groups(sweep_layout *L) {
   L->n_inverse = 0;
   for (int g = 0; g < L->n_groups; g++) {
     int g0 = L->group_start[g], g1 = L->group_start[g + 1];
     L->n_inverse += (g1 - g0) * (g1 - g0);
     for (int r = g0; r < g1; r++) {
-      L->row_end[r] = g1;
-      L->lower.start[r] = n_lower;
-      L->diag.start[r] = n_diag;
-      for (int c = 0; c < g1; c++) {
-        if (!(L->pattern[r] >> c & 1)) continue;
-        if (c < g0)
-          L->lower.col[n_lower++] = (uint8_t)c;
-        else
-          L->diag.col[n_diag++] = (uint8_t)c;
-      }
+      int e = L->lower.start[r];
+      while (e < L->lower.start[r + 1] && L->lower.col[e] < g0) e++;
+      L->lower_end[r] = e;
     }
   }
-  L->lower.start[ns] = n_lower;
-  L->diag.start[ns] = n_diag;
-  rows_from_pattern(&L->grad, L->pattern + ns, L->nt, ns);
-  rows_from_pattern(&L->flux, L->pattern + ns + L->nt, L->nf, ns);
-  L->stride = L->n_inverse + n_lower + L->grad.start[L->nt];
 }
-
-static int entries(const packed_rows *rows, int n_rows) { return rows->start[n_rows]; }
 
 /* out[e] = dense[k][col[e]] for row k's entries e. */
 static void gather_rows(const packed_rows *rows, int n_rows, const double *dense, int ns, double *out) {
@@ -163,79 +223,116 @@ static void gather_rows(const packed_rows *rows, int n_rows, const double *dense
     for (int e = rows->start[k]; e < rows->start[k + 1]; e++) out[e] = dense[k * ns + rows->col[e]];
 }
 
-/* The inverse: dense [n_rows][ns], zero where the rows have no entry. */
-static void scatter_rows(const packed_rows *rows, int n_rows, const double *values, int ns, double *dense) {
-  memset(dense, 0, (size_t)n_rows * (size_t)ns * sizeof *dense);
+/* The inverse, into a dense [n_rows][ns] that is zero elsewhere when `clear`. */
+static void scatter_rows(const packed_rows *rows, int n_rows, const double *values, int ns, double *dense,
+                         bool clear) {
+  if (clear) memset(dense, 0, (size_t)n_rows * (size_t)ns * sizeof *dense);
   for (int k = 0; k < n_rows; k++)
     for (int e = rows->start[k]; e < rows->start[k + 1]; e++) dense[k * ns + rows->col[e]] = values[e];
 }
 
-/* A cell's values: where they sit in the three per-cell arrays. */
+/* A cell's values: where they sit in the per-cell arrays. */
 typedef struct cell_values {
-  double *blocks, *diag, *flux;
+  double *inverses, *lower, *upper, *flux;
 } cell_values;
 
-static cell_values cell_values_of(const sweep_layout *L, double *blocks, double *diag, double *flux, size_t i) {
-  return (cell_values){blocks + i * (size_t)L->stride, diag + i * (size_t)entries(&L->diag, L->ns),
-                       flux + i * (size_t)entries(&L->flux, L->nf)};
+static cell_values cell_values_of(const wc_sweep *sweep, size_t i) {
+  const sweep_layout *L = sweep->layout;
+  return (cell_values){sweep->inverses.data + i * (size_t)inverses_stride(L),
+                       sweep->lower.data + i * (size_t)lower_stride(L), sweep->upper.data + i * (size_t)upper_stride(L),
+                       sweep->flux_grad.data + i * (size_t)flux_stride(L)};
 }
 
 /* Pack a dense J | G | B ([ns][ns] | [nt][ns] | [nf][ns]) into a cell's values (its
  * inverses untouched). */
 static void pack_cell(const sweep_layout *L, const double *dense, cell_values v) {
   const int ns = L->ns;
-  double *lower = v.blocks + L->n_inverse, *grad = lower + entries(&L->lower, ns);
-  gather_rows(&L->lower, ns, dense, ns, lower);
-  gather_rows(&L->diag, ns, dense, ns, v.diag);
-  gather_rows(&L->grad, L->nt, dense + ns * ns, ns, grad);
+  gather_rows(&L->lower, ns, dense, ns, v.lower);
+  gather_rows(&L->upper, ns, dense, ns, v.upper);
+  gather_rows(&L->grad, L->nt, dense + ns * ns, ns, v.inverses + L->n_inverse);
   gather_rows(&L->flux, L->nf, dense + ns * (ns + L->nt), ns, v.flux);
 }
 
-static void unpack_cell(const sweep_layout *L, cell_values v, double *dense) {
-  const int ns = L->ns;
-  const double *lower = v.blocks + L->n_inverse, *grad = lower + entries(&L->lower, ns);
-  scatter_rows(&L->diag, ns, v.diag, ns, dense); /* J's rows, zeroed, with the entries in the groups */
-  for (int r = 0; r < ns; r++)
-    for (int e = L->lower.start[r]; e < L->lower.start[r + 1]; e++) dense[r * ns + L->lower.col[e]] = lower[e];
-  scatter_rows(&L->grad, L->nt, grad, ns, dense + ns * ns);
-  scatter_rows(&L->flux, L->nf, v.flux, ns, dense + ns * (ns + L->nt));
+/* A cell's J, dense [ns][ns]. */
+static void unpack_jacobian(const sweep_layout *L, const double *lower, const double *upper, double *jac) {
+  scatter_rows(&L->upper, L->ns, upper, L->ns, jac, true);
+  scatter_rows(&L->lower, L->ns, lower, L->ns, jac, false);
+}
+
+/*
+ * One per-cell array from records of `from_stride` doubles, with rows `from` from offset
+ * from_at, to records of `to_stride` with rows `to` (which hold every position of `from`)
+ * from to_at; the rest of each new record zero. In place: the array has room for both
+ * (the caller grew it), and the records move from the last when they grow, from the first
+ * when they shrink, so none is overwritten before it moved. Records from `count` on are
+ * zeroed.
+ */
+typedef struct records_move {
+  double *array;
+  int from_stride, to_stride, from_at, to_at, n_rows;
+  const packed_rows *from, *to;
+} records_move;
+
+static void move_records(const records_move *m, int ns, size_t n, size_t count, double *dense) {
+  const bool grow = m->to_stride > m->from_stride;
+  for (size_t j = 0; j < n; j++) {
+    size_t i = grow ? n - 1 - j : j;
+    const double *from = m->array + i * (size_t)m->from_stride + m->from_at;
+    double *to = m->array + i * (size_t)m->to_stride;
+    if (i < count) scatter_rows(m->from, m->n_rows, from, ns, dense, true);
+    memset(to, 0, (size_t)m->to_stride * sizeof *to);
+    if (i < count) gather_rows(m->to, m->n_rows, dense, ns, to + m->to_at);
+  }
+}
+
+static bool same_rows(const packed_rows *a, const packed_rows *b, int n_rows) {
+  return !memcmp(a->start, b->start, (size_t)(n_rows + 1) * sizeof *a->start) &&
+         !memcmp(a->col, b->col, (size_t)entries(a, n_rows) * sizeof *a->col);
+}
+
+static bool same_groups(const sweep_layout *L, int n_groups, const int *group_start) {
+  return L->n_groups == n_groups && !memcmp(L->group_start, group_start, (size_t)(n_groups + 1) * sizeof *group_start);
 }
 
 /*
  * Move the values of cells 0 .. count-1 to a new layout: the current pattern with `add`
- * ORed in (NULL: none) and the given groups, which must hold every non-zero of those cells
- * (so nothing is lost; the new positions get exact zeros). Cells from count on are zero.
- * The inverses are dropped: gamma becomes NAN until the next factor.
+ * ORed in (NULL: none; their values at new positions are exact zeros) and the given
+ * groups; the cells from count on become zero. The arrays are grown first (a failure then
+ * leaves the sweep as it was), then moved in place, then shrunk: no second copy of the
+ * blocks at any time. The inverses are dropped: gamma becomes NAN until the next factor.
  */
 static wc_status relayout(wc_sweep *sweep, const uint64_t *add, int n_groups, const int *group_start, int32_t count) {
   const sweep_layout *from = sweep->layout;
   sweep_layout *to = from == &sweep->layouts[0] ? &sweep->layouts[1] : &sweep->layouts[0];
-  const int rows = from->ns + from->nt + from->nf;
+  const int ns = from->ns, rows = from->ns + from->nt + from->nf;
   const size_t n = (size_t)(sweep->ode->n_cells > 0 ? sweep->ode->n_cells : 0);
   to->nf = from->nf;
   for (int k = 0; k < rows; k++) to->pattern[k] = from->pattern[k] | (add ? add[k] : 0);
+  layout_build_pattern(to);
   to->n_groups = n_groups;
   memcpy(to->group_start, group_start, (size_t)(n_groups + 1) * sizeof *group_start);
-  layout_build(to);
-  double *blocks = calloc(n * (size_t)to->stride + 1, sizeof *blocks);
-  double *diag = calloc(n * (size_t)entries(&to->diag, to->ns) + 1, sizeof *diag);
-  double *flux = calloc(n * (size_t)entries(&to->flux, to->nf) + 1, sizeof *flux);
-  if (!blocks || !diag || !flux) {
-    free(blocks);
-    free(diag);
-    free(flux);
-    WC_FAIL(WC_ERR_MEMORY, "out of memory for the sweep's blocks of %zu cells (%d values each)", n, to->stride);
+  layout_build_groups(to);
+  records_move moves[4] = {
+      {NULL, inverses_stride(from), inverses_stride(to), from->n_inverse, to->n_inverse, from->nt, &from->grad,
+       &to->grad},
+      {NULL, lower_stride(from), lower_stride(to), 0, 0, ns, &from->lower, &to->lower},
+      {NULL, upper_stride(from), upper_stride(to), 0, 0, ns, &from->upper, &to->upper},
+      {NULL, flux_stride(from), flux_stride(to), 0, 0, from->nf, &from->flux, &to->flux},
+  };
+  cell_array *arrays[4] = {&sweep->inverses, &sweep->lower, &sweep->upper, &sweep->flux_grad};
+  for (int a = 0; a < 4; a++)
+    WC_CHECK(moves[a].to_stride <= moves[a].from_stride || cells_resize(arrays[a], n * (size_t)moves[a].to_stride),
+             WC_ERR_MEMORY, "out of memory for the sweep's blocks of %zu cells (%d values each)", n,
+             moves[a].to_stride);
+  for (int a = 0; a < 4; a++) {
+    records_move *m = &moves[a];
+    m->array = arrays[a]->data;
+    bool inverses_change = a == 0 && !same_groups(from, n_groups, group_start);
+    if (inverses_change || m->from_stride != m->to_stride || !same_rows(m->from, m->to, m->n_rows))
+      move_records(m, ns, n, (size_t)count, sweep->spare);
+    if (m->to_stride < m->from_stride) /* failing, it stays larger: harmless */
+      (void)cells_resize(arrays[a], n * (size_t)m->to_stride);
   }
-  for (int32_t i = 0; i < count; i++) {
-    unpack_cell(from, cell_values_of(from, sweep->blocks, sweep->diag, sweep->flux_grad, (size_t)i), sweep->spare);
-    pack_cell(to, sweep->spare, cell_values_of(to, blocks, diag, flux, (size_t)i));
-  }
-  free(sweep->blocks);
-  free(sweep->diag);
-  free(sweep->flux_grad);
-  sweep->blocks = blocks;
-  sweep->diag = diag;
-  sweep->flux_grad = flux;
   sweep->layout = to;
   sweep->gamma = NAN;
   return WC_OK;
@@ -273,12 +370,18 @@ wc_status wc_sweep_create(const wc_graph_ode *ode, wc_sweep **out) {
   ALLOC(sweep->remote, 1, "sweep remote contributions");
 #undef ALLOC
   for (int k = 0; k < 2; k++) WC_CALL_GOTO(status, fail, layout_alloc(&sweep->layouts[k], ns, nt, nf_max));
-  /* No pattern yet: every state its own group. */
-  sweep->layout = &sweep->layouts[0];
-  sweep->n_groups = ns;
-  for (int r = 0; r <= ns; r++) sweep->group_start[r] = r;
+  /* No pattern yet, every state its own group: a cell has its inverses only. */
+  if (!cells_resize(&sweep->inverses, n * (size_t)ns) || !cells_resize(&sweep->lower, 0) ||
+      !cells_resize(&sweep->upper, 0) || !cells_resize(&sweep->flux_grad, 0)) {
+    status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory for the sweep's blocks of %zu cells", n);
+    goto fail;
+  }
+  sweep_layout *L = sweep->layout = &sweep->layouts[0];
+  layout_build_pattern(L);
+  L->n_groups = sweep->n_groups = ns;
+  for (int r = 0; r <= ns; r++) L->group_start[r] = sweep->group_start[r] = r;
   for (int r = 0; r < ns; r++) sweep->reach[r] = r;
-  WC_CALL_GOTO(status, fail, relayout(sweep, NULL, sweep->n_groups, sweep->group_start, 0));
+  layout_build_groups(L);
   WC_CALL_GOTO(status, fail,
                wc_inflow_sources_create(ode->n_cells, ode->downstream, NULL, 0, NULL, NULL, &sweep->own_sources));
   sweep->sources = sweep->own_sources;
@@ -292,9 +395,10 @@ fail:
 void wc_sweep_destroy(wc_sweep **sweep) {
   if (!sweep || !*sweep) return;
   wc_sweep *s = *sweep;
-  free(s->blocks);
-  free(s->diag);
-  free(s->flux_grad);
+  cells_free(&s->inverses);
+  cells_free(&s->lower);
+  cells_free(&s->upper);
+  cells_free(&s->flux_grad);
   free(s->acc);
   free(s->work);
   free(s->dense);
@@ -316,12 +420,11 @@ wc_status wc_sweep_set_accumulators(wc_sweep *sweep, bool on) {
   sweep->outlets = NULL;
   sweep->n_outlets = 0;
   sweep->accumulate = on;
-  /* B's rows start with an empty pattern (J and G keep theirs). */
+  /* B's rows start with an empty pattern, no values (J and G stay where they are). */
   sweep_layout *L = sweep->layout;
   for (int k = 0; k < ode->n_fluxes; k++) L->pattern[L->ns + L->nt + k] = 0;
   L->nf = on ? ode->n_fluxes : 0;
-  layout_build(L); /* J and G stay where they are; B has no entries */
-  WC_CALL(relayout(sweep, NULL, L->n_groups, L->group_start, ode->n_cells));
+  layout_build_pattern(L);
   if (!on) return WC_OK;
   size_t n = (size_t)(ode->n_cells > 0 ? ode->n_cells : 0);
   int32_t n_outlets = 0;
@@ -331,7 +434,6 @@ wc_status wc_sweep_set_accumulators(wc_sweep *sweep, bool on) {
     if (ode->downstream[i] < 0) sweep->outlets[sweep->n_outlets++] = (int32_t)i;
   return WC_OK;
 }
-
 wc_status wc_sweep_set_sources(wc_sweep *sweep, const wc_inflow_sources *sources, const double *remote_outflow) {
   const wc_graph_ode *ode = sweep->ode;
   WC_CHECK(sources && sources->n_cells == ode->n_cells && (sources->n_remote == 0 || remote_outflow),
@@ -368,16 +470,16 @@ int wc_sweep_transport_count(const wc_sweep *sweep) { return sweep->ode->n_trans
 
 int wc_sweep_values_per_cell(const wc_sweep *sweep) {
   const sweep_layout *L = sweep->layout;
-  return L->stride + entries(&L->diag, L->ns) + entries(&L->flux, L->nf) + L->nt;
+  return inverses_stride(L) + lower_stride(L) + upper_stride(L) + flux_stride(L) + L->nt;
 }
 
 void wc_sweep_cell_blocks(const wc_sweep *sweep, int32_t cell, double *jac, double *grad, double *flux_grad) {
   const sweep_layout *L = sweep->layout;
   const int ns = L->ns;
-  unpack_cell(L, cell_values_of(L, sweep->blocks, sweep->diag, sweep->flux_grad, (size_t)cell), sweep->spare);
-  if (jac) memcpy(jac, sweep->spare, (size_t)(ns * ns) * sizeof *jac);
-  if (grad) memcpy(grad, sweep->spare + ns * ns, (size_t)(L->nt * ns) * sizeof *grad);
-  if (flux_grad) memcpy(flux_grad, sweep->spare + ns * (ns + L->nt), (size_t)(L->nf * ns) * sizeof *flux_grad);
+  cell_values v = cell_values_of(sweep, (size_t)cell);
+  if (jac) unpack_jacobian(L, v.lower, v.upper, jac);
+  if (grad) scatter_rows(&L->grad, L->nt, v.inverses + L->n_inverse, ns, grad, true);
+  if (flux_grad) scatter_rows(&L->flux, L->nf, v.flux, ns, flux_grad, true);
 }
 
 /* ---- evaluation ------------------------------------------------------------------------ */
@@ -390,8 +492,8 @@ void wc_sweep_cell_blocks(const wc_sweep *sweep, int32_t cell, double *jac, doub
  * 1,1,1,1,2,1,1 and factoring costs a few divisions per cell instead of an 8 x 8
  * inversion. The structure is read from the Jacobians of each evaluation (exact zeros),
  * so it never claims a structure the cells do not have, and it splits again when a
- * coupling vanishes everywhere (wcsim's nitrate-organic N pair, outside the growing
- * season); a fully coupled block is one group.
+ * coupling vanishes everywhere (wcsim's nitrate-organic N pair, part of the year); a
+ * fully coupled block is one group.
  */
 static void groups_from_reach(int ns, const int *reach, int *n_groups, int *group_start) {
   *n_groups = 0;
@@ -403,17 +505,10 @@ static void groups_from_reach(int ns, const int *reach, int *n_groups, int *grou
   }
 }
 
-static bool same_groups(const sweep_layout *L, int n_groups, const int *group_start) {
-  return L->n_groups == n_groups && !memcmp(L->group_start, group_start, (size_t)(n_groups + 1) * sizeof *group_start);
-}
-
 /*
  * Pack cell i's dense J | G | B (sweep->dense) and widen `reach` (per state, the last
- * column it depends on in the cells so far) by it. A non-zero the layout does not hold
- * grows it first: the pattern gains the cell's non-zeros and the groups merge as far as
- * `reach` and the current groups say, so that cells 0 .. i-1 fit (their values at the
- * new positions are exact zeros) and a structure like the last evaluation's never moves
- * again within one evaluation; the factor splits the groups to this evaluation's.
+ * column it depends on in the cells so far) by it. A non-zero outside the pattern grows
+ * it first: cells 0 .. i-1 move to the grown layout, exact zeros at the new positions.
  */
 static wc_status store_cell(wc_sweep *sweep, int32_t i, int *reach) {
   const sweep_layout *L = sweep->layout;
@@ -426,8 +521,7 @@ static wc_status store_cell(wc_sweep *sweep, int32_t i, int *reach) {
     uint64_t m = 0;
     for (int c = 0; c < ns; c++) m |= (uint64_t)(row[c] != 0.0) << c;
     mask[k] = m;
-    uint64_t stored = k < ns ? L->pattern[k] & columns_below(L->row_end[k]) : L->pattern[k];
-    fits &= (m & ~stored) == 0;
+    fits &= (m & ~L->pattern[k]) == 0;
     if (k < ns)
       for (int c = ns - 1; c > reach[k]; c--)
         if (m >> c & 1) {
@@ -435,14 +529,8 @@ static wc_status store_cell(wc_sweep *sweep, int32_t i, int *reach) {
           break;
         }
   }
-  if (!fits) {
-    int merged[64], n_groups, group_start[65];
-    for (int r = 0; r < ns; r++) merged[r] = reach[r] > L->row_end[r] - 1 ? reach[r] : L->row_end[r] - 1;
-    groups_from_reach(ns, merged, &n_groups, group_start);
-    WC_CALL(relayout(sweep, mask, n_groups, group_start, i));
-    L = sweep->layout;
-  }
-  pack_cell(L, dense, cell_values_of(L, sweep->blocks, sweep->diag, sweep->flux_grad, (size_t)i));
+  if (!fits) WC_CALL(relayout(sweep, mask, L->n_groups, L->group_start, i));
+  pack_cell(sweep->layout, dense, cell_values_of(sweep, (size_t)i));
   return WC_OK;
 }
 
@@ -652,15 +740,16 @@ static WC_ALWAYS_INLINE void invert_lanes_unpivoted(const int ns, const double *
 static WC_ALWAYS_INLINE int32_t factor_lanes(const int ns, const wc_sweep *sweep, double gamma) {
   const sweep_layout *L = sweep->layout;
   const int32_t n = sweep->ode->n_cells;
-  const int n_diag = entries(&L->diag, ns);
   double jac[WC_LANES * 36], out[WC_LANES * 36]; /* ns <= 6 */
   double a[36], inv[36];
   int ok[WC_LANES];
   for (int32_t i = 0; i < n; i += WC_LANES) {
     const int lanes = n - i < WC_LANES ? (int)(n - i) : WC_LANES;
     memset(jac, 0, sizeof jac);
-    for (int l = 0; l < lanes; l++)
-      scatter_rows(&L->diag, ns, sweep->diag + (size_t)(i + l) * (size_t)n_diag, ns, jac + l * ns * ns);
+    for (int l = 0; l < lanes; l++) {
+      cell_values v = cell_values_of(sweep, (size_t)(i + l));
+      unpack_jacobian(L, v.lower, v.upper, jac + l * ns * ns);
+    }
     invert_lanes_unpivoted(ns, jac, gamma, out, ok);
     for (int l = 0; l < lanes; l++) {
       const double *from = out + l * ns * ns;
@@ -668,36 +757,39 @@ static WC_ALWAYS_INLINE int32_t factor_lanes(const int ns, const wc_sweep *sweep
         if (!invert_block(ns, jac + l * ns * ns, gamma, a, inv)) return i + l;
         from = inv;
       }
-      memcpy(sweep->blocks + (size_t)(i + l) * (size_t)L->stride, from, (size_t)(ns * ns) * sizeof *from);
+      memcpy(cell_values_of(sweep, (size_t)(i + l)).inverses, from, (size_t)(ns * ns) * sizeof *from);
     }
   }
   return -1;
 }
 
 /* Structured factor: invert each cell's diagonal groups of I - gamma J, group after group,
- * into the inverses at the head of its blocks (also one group of any size: the generic
- * path). */
+ * into the head of its inverses (also one group of any size: the generic path). A group's
+ * entries are its rows' lower ones from lower_end on and their upper ones up to the
+ * group's end (those beyond it are zero at this evaluation). */
 static int32_t factor_groups(const wc_sweep *sweep, double gamma) {
   const sweep_layout *L = sweep->layout;
   const int32_t n = sweep->ode->n_cells;
-  const int n_diag = entries(&L->diag, L->ns);
   double a[64 * 64], inv[64 * 64], sub[64 * 64];
   for (int32_t i = 0; i < n; i++) {
-    const double *diag = sweep->diag + (size_t)i * (size_t)n_diag;
-    double *out = sweep->blocks + (size_t)i * (size_t)L->stride;
+    cell_values v = cell_values_of(sweep, (size_t)i);
+    double *out = v.inverses;
     for (int g = 0; g < L->n_groups; g++) {
-      int g0 = L->group_start[g], size = L->group_start[g + 1] - g0;
+      const int g0 = L->group_start[g], g1 = L->group_start[g + 1], size = g1 - g0;
       if (size == 1) {
-        int e = L->diag.start[g0];
-        double pivot = 1.0 - gamma * (e < L->diag.start[g0 + 1] ? diag[e] : 0.0);
+        int e = L->upper.start[g0]; /* the diagonal comes first in its row, when there */
+        double pivot = 1.0 - gamma * (e < L->upper.start[g0 + 1] && L->upper.col[e] == g0 ? v.upper[e] : 0.0);
         if (!(pivot != 0.0) || !isfinite(1.0 / pivot)) return i;
         *out++ = 1.0 / pivot;
         continue;
       }
       memset(sub, 0, (size_t)(size * size) * sizeof *sub);
-      for (int r = g0; r < g0 + size; r++)
-        for (int e = L->diag.start[r]; e < L->diag.start[r + 1]; e++)
-          sub[(r - g0) * size + L->diag.col[e] - g0] = diag[e];
+      for (int r = g0; r < g1; r++) {
+        double *row = sub + (r - g0) * size;
+        for (int e = L->lower_end[r]; e < L->lower.start[r + 1]; e++) row[L->lower.col[e] - g0] = v.lower[e];
+        for (int e = L->upper.start[r]; e < L->upper.start[r + 1] && L->upper.col[e] < g1; e++)
+          row[L->upper.col[e] - g0] = v.upper[e];
+      }
       if (!invert_block(size, sub, gamma, a, inv)) return i;
       memcpy(out, inv, (size_t)(size * size) * sizeof *out);
       out += size * size;
@@ -732,6 +824,8 @@ wc_status wc_sweep_factor(wc_sweep *sweep, double gamma) {
   sweep->gamma = gamma;
   return WC_OK;
 }
+
+/* ---- solve ----------------------------------------------------------------------------- */
 
 /* ---- solve ----------------------------------------------------------------------------- */
 
@@ -774,7 +868,8 @@ static WC_ALWAYS_INLINE void solve_kernel(const int ns, const bool one_group, co
                                           double *x, int32_t count, const int32_t *cells) {
   const sweep_layout *L = sweep->layout;
   const int32_t n = sweep->ode->n_cells;
-  const int nt = L->nt, n_groups = one_group ? 1 : L->n_groups, n_lower = entries(&L->lower, ns);
+  const int nt = L->nt, n_groups = one_group ? 1 : L->n_groups;
+  const int inverses_size = inverses_stride(L), lower_size = lower_stride(L);
   const int32_t *start = sweep->sources->start, *source = sweep->sources->source;
   const int *target = sweep->ode->transport_target;
   const double gamma = sweep->gamma;
@@ -783,18 +878,18 @@ static WC_ALWAYS_INLINE void solve_kernel(const int ns, const bool one_group, co
   for (int32_t j = 0; j < count; j++) {
     const int32_t i = cells ? cells[j] : j;
     load_right_side(ns, nt, i, n, start, source, target, gamma, acc, sweep->remote, b, r);
-    const double *inv = sweep->blocks + (size_t)i * (size_t)L->stride, *lower = inv + L->n_inverse;
-    int e = 0; /* the lower entries run on, row after row */
+    const double *inv = sweep->inverses.data + (size_t)i * (size_t)inverses_size, *grad = inv + L->n_inverse;
+    const double *lower = sweep->lower.data + (size_t)i * (size_t)lower_size;
     for (int g = 0; g < n_groups; g++) {
       const int g0 = one_group ? 0 : L->group_start[g], g1 = one_group ? ns : L->group_start[g + 1], size = g1 - g0;
       if (!one_group)
         for (int row = g0; row < g1; row++) {
           double s = 0.0;
-          for (const int end = L->lower.start[row + 1]; e < end; e++) s += lower[e] * xi[L->lower.col[e]];
+          for (int e = L->lower.start[row]; e < L->lower_end[row]; e++) s += lower[e] * xi[L->lower.col[e]];
           r[row] += gamma * s;
         }
       if (!one_group && size == 1) { /* most groups are one state: no loops */
-        double s = 0.0;       /* (0.0 + p, as the loop: +0 where p is -0) */
+        double s = 0.0;              /* (0.0 + p, as the loop: +0 where p is -0) */
         s += *inv++ * r[g0];
         xi[g0] = s;
         continue;
@@ -808,21 +903,20 @@ static WC_ALWAYS_INLINE void solve_kernel(const int ns, const bool one_group, co
     }
     double *xo = x + (size_t)i * (size_t)ns;
     for (int c = 0; c < ns; c++) xo[c] = xi[c];
-    packed_rows_apply(&L->grad, nt, lower + n_lower, xi, acc + (size_t)i * (size_t)nt);
+    packed_rows_apply(&L->grad, nt, grad, xi, acc + (size_t)i * (size_t)nt);
   }
 }
 
 /* B_i x_i: the rates of cell i's flux totals [nf] for its states' change x_i. */
 static inline void cell_flux_rates(const wc_sweep *sweep, size_t i, const double *xi, double *rates) {
   const sweep_layout *L = sweep->layout;
-  packed_rows_apply(&L->flux, L->nf, sweep->flux_grad + i * (size_t)entries(&L->flux, L->nf), xi, rates);
+  packed_rows_apply(&L->flux, L->nf, sweep->flux_grad.data + i * (size_t)flux_stride(L), xi, rates);
 }
 
 /* G_i x_i: what cell i passes downstream [nt] (an outlet: out of the basin). */
 static inline void cell_outflow_rates(const wc_sweep *sweep, size_t i, const double *xi, double *rates) {
   const sweep_layout *L = sweep->layout;
-  const double *grad = sweep->blocks + i * (size_t)L->stride + L->n_inverse + entries(&L->lower, L->ns);
-  packed_rows_apply(&L->grad, L->nt, grad, xi, rates);
+  packed_rows_apply(&L->grad, L->nt, sweep->inverses.data + i * (size_t)inverses_stride(L) + L->n_inverse, xi, rates);
 }
 
 /* The budget totals' rows: x_total = b_total + gamma * (d rate / d y) x_cell. */

@@ -87,8 +87,8 @@ WC_NODISCARD wc_status wc_sweep_evaluate(wc_sweep *sweep, double t, const double
  * The block-triangular structure wc_sweep_evaluate found ([n_states]: per state, the last
  * state it depends on in any cell), and a way to widen it, e.g. to the maximum over all
  * ranks: the factor and the solve then run the same arithmetic on every rank, so results
- * do not depend on how the cells are split (wc_inflow.h). The packing follows at the next
- * wc_sweep_factor (a widened structure moves the cells' values once).
+ * do not depend on how the cells are split (wc_inflow.h). The inverses take the groups'
+ * shape at the next wc_sweep_factor.
  */
 const int *wc_sweep_group_reach(const wc_sweep *sweep);
 void wc_sweep_set_group_reach(wc_sweep *sweep, const int *reach);
