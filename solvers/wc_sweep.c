@@ -56,6 +56,7 @@ typedef struct sweep_layout {
   int ns, nt, nf;    /* rows of J, G, B (nf: 0 without accumulators) */
   uint64_t *pattern; /* [ns + nt + nf] rows of J, G, B: bit c = column c can be non-zero */
   packed_rows lower, upper, grad, flux;
+  int diagonal[64]; /* per row: where J_rr sits in upper (it comes first), or -1 */
   /* From the groups: */
   int n_groups;
   int group_start[65];
@@ -189,6 +190,7 @@ static void layout_build_pattern(sweep_layout *L) {
   for (int r = 0; r < ns; r++) {
     L->lower.start[r] = n_lower;
     L->upper.start[r] = n_upper;
+    L->diagonal[r] = L->pattern[r] >> r & 1 ? n_upper : -1;
     for (int c = 0; c < ns; c++) {
       if (!(L->pattern[r] >> c & 1)) continue;
       if (c < r)
@@ -777,8 +779,7 @@ static int32_t factor_groups(const wc_sweep *sweep, double gamma) {
     for (int g = 0; g < L->n_groups; g++) {
       const int g0 = L->group_start[g], g1 = L->group_start[g + 1], size = g1 - g0;
       if (size == 1) {
-        int e = L->upper.start[g0]; /* the diagonal comes first in its row, when there */
-        double pivot = 1.0 - gamma * (e < L->upper.start[g0 + 1] && L->upper.col[e] == g0 ? v.upper[e] : 0.0);
+        double pivot = 1.0 - gamma * (L->diagonal[g0] >= 0 ? v.upper[L->diagonal[g0]] : 0.0);
         if (!(pivot != 0.0) || !isfinite(1.0 / pivot)) return i;
         *out++ = 1.0 / pivot;
         continue;
