@@ -356,6 +356,15 @@ static wc_status never_called(void *context, double t, int32_t node, const doubl
   return WC_ERR_INTERNAL;
 }
 
+/* A graph ODE for the sweep alone: the test sets the blocks, the cell function is never
+ * called. */
+static wc_graph_ode blocks_only_ode(const wc_test_csr *g, int ns, int nt, int nf, const int *target,
+                                    const double *atol) {
+  return (wc_graph_ode){.n_cells = g->n, .downstream = g->down, .upstream_start = g->ustart,
+                        .upstream_index = g->uindex, .n_states = ns, .n_transport = nt, .n_fluxes = nf,
+                        .transport_target = target, .abs_tolerance = atol, .cell_rhs = never_called};
+}
+
 /* Random blocks (gamma up to 2.7 makes many of them need row swaps), block sizes that take
  * the batched, the tail and the generic factor paths, on random trees of 29 cells. */
 static void test_sweep_is_exact(void) {
@@ -367,9 +376,7 @@ static void test_sweep_is_exact(void) {
       const int target[NT] = {ns - 1, 0};
       double atol[8] = {1, 1, 1, 1, 1, 1, 1, 1};
       wc_test_csr g = random_tree(N, 100 + (unsigned)case_);
-      wc_graph_ode ode = {.n_cells = N, .downstream = g.down, .upstream_start = g.ustart, .upstream_index = g.uindex,
-                          .n_states = ns, .n_transport = NT, .n_fluxes = 0, .transport_target = target,
-                          .abs_tolerance = atol, .cell_rhs = never_called};
+      wc_graph_ode ode = blocks_only_ode(&g, ns, NT, 0, target, atol);
       wc_sweep *sweep = NULL;
       CU_ASSERT_EQUAL_FATAL(wc_sweep_create(&ode, &sweep), WC_OK);
       double *jac = malloc((size_t)(N * ns * ns) * sizeof *jac), *grad = malloc((size_t)(N * NT * ns) * sizeof *grad);
@@ -521,9 +528,7 @@ static void test_sweep_packed_structure(void) {
   static double jac[N * NS * NS], grad[N * NT * NS], flux_grad[N * NF * NS];
   for (int case_ = 0; case_ < 3; case_++) {
     wc_test_csr g = random_tree(N, 300 + (unsigned)case_);
-    wc_graph_ode ode = {.n_cells = N, .downstream = g.down, .upstream_start = g.ustart, .upstream_index = g.uindex,
-                        .n_states = NS, .n_transport = NT, .n_fluxes = NF, .transport_target = target,
-                        .abs_tolerance = atol, .cell_rhs = never_called};
+    wc_graph_ode ode = blocks_only_ode(&g, NS, NT, NF, target, atol);
     wc_sweep *sweep = NULL;
     CU_ASSERT_EQUAL_FATAL(wc_sweep_create(&ode, &sweep), WC_OK);
     CU_ASSERT_EQUAL_FATAL(wc_sweep_set_accumulators(sweep, true), WC_OK);
@@ -556,9 +561,7 @@ static void test_sweep_pattern_grows(void) {
   double atol[NS] = {1, 1, 1, 1, 1};
   static double jac[N * NS * NS], grad[N * NT * NS], flux_grad[N * NF * NS];
   wc_test_csr g = random_tree(N, 41);
-  wc_graph_ode ode = {.n_cells = N, .downstream = g.down, .upstream_start = g.ustart, .upstream_index = g.uindex,
-                      .n_states = NS, .n_transport = NT, .n_fluxes = NF, .transport_target = target,
-                      .abs_tolerance = atol, .cell_rhs = never_called};
+  wc_graph_ode ode = blocks_only_ode(&g, NS, NT, NF, target, atol);
   wc_sweep *sweep = NULL;
   CU_ASSERT_EQUAL_FATAL(wc_sweep_create(&ode, &sweep), WC_OK);
   CU_ASSERT_EQUAL_FATAL(wc_sweep_set_accumulators(sweep, true), WC_OK);
