@@ -225,7 +225,8 @@ static void gather_rows(const packed_rows *rows, int n_rows, const double *dense
     for (int e = rows->start[k]; e < rows->start[k + 1]; e++) out[e] = dense[k * ns + rows->col[e]];
 }
 
-/* The inverse, into a dense [n_rows][ns] that is zero elsewhere when `clear`. */
+/* Back from packed: dense[k][col[e]] = values[e], the rest of dense [n_rows][ns] zeroed
+ * first when `clear`. */
 static void scatter_rows(const packed_rows *rows, int n_rows, const double *values, int ns, double *dense,
                          bool clear) {
   if (clear) memset(dense, 0, (size_t)n_rows * (size_t)ns * sizeof *dense);
@@ -436,6 +437,7 @@ wc_status wc_sweep_set_accumulators(wc_sweep *sweep, bool on) {
     if (ode->downstream[i] < 0) sweep->outlets[sweep->n_outlets++] = (int32_t)i;
   return WC_OK;
 }
+
 wc_status wc_sweep_set_sources(wc_sweep *sweep, const wc_inflow_sources *sources, const double *remote_outflow) {
   const wc_graph_ode *ode = sweep->ode;
   WC_CHECK(sources && sources->n_cells == ode->n_cells && (sources->n_remote == 0 || remote_outflow),
