@@ -16,7 +16,13 @@
  * inverts each D_i (Gauss-Jordan with partial pivoting): an explicit inverse makes the
  * sweep a branch-free mat-vec, and blocks are a handful of states.
  *
- * Layout: J [n_cells][n_states][n_states] and G [n_cells][n_transport][n_states], row-major.
+ * Storage: packed by a sparsity pattern shared by all cells (the union of the cells'
+ * exact non-zeros, grown as evaluations find new ones): per cell only the values of J, G
+ * and B at the pattern's positions and the inverses of J's diagonal groups, e.g. 59
+ * doubles for wcsim's 8 states where dense blocks took 210. Skipping exact zeros changes
+ * no sum, so the results are bit for bit those of dense blocks. Dense blocks, where an
+ * interface takes or gives them: J [n_states][n_states], G [n_transport][n_states] and
+ * B [n_fluxes][n_states] per cell, row-major.
  */
 #ifndef WC_SWEEP_H
 #define WC_SWEEP_H
@@ -50,9 +56,22 @@ WC_NODISCARD wc_status wc_sweep_set_accumulators(wc_sweep *sweep, bool on);
  * flux totals (as wc_graph_rhs_set_outlets). */
 WC_NODISCARD wc_status wc_sweep_set_outlets(wc_sweep *sweep, int32_t count, const int32_t *cells);
 
-/* The J and G arrays, writable (a caller may fill them itself, e.g. a test). */
-double *wc_sweep_jacobian_blocks(wc_sweep *sweep);
-double *wc_sweep_outflow_gradients(wc_sweep *sweep);
+/*
+ * Set every cell's blocks from dense arrays instead of evaluating them (e.g. a test):
+ * J [n_cells][n_states][n_states], G [n_cells][n_transport][n_states] and, with
+ * accumulators, B [n_cells][n_fluxes][n_states] (NULL: zero). Packed and grouped as
+ * wc_sweep_evaluate does; then wc_sweep_factor.
+ */
+WC_NODISCARD wc_status wc_sweep_set_blocks(wc_sweep *sweep, const double *jac, const double *grad,
+                                           const double *flux_grad);
+
+/* One cell's blocks, dense (each may be NULL): J [n_states][n_states], G
+ * [n_transport][n_states], B [n_fluxes][n_states] (with accumulators; none without). */
+void wc_sweep_cell_blocks(const wc_sweep *sweep, int32_t cell, double *jac, double *grad, double *flux_grad);
+
+/* Doubles the sweep stores per cell with its current pattern: packed blocks, group
+ * inverses and the cell's contribution (scratch of a few cells' size not counted). */
+int wc_sweep_values_per_cell(const wc_sweep *sweep);
 
 /*
  * Evaluate J and G at (t, y): a forward pass computes each cell's inflow (plus
@@ -69,7 +88,8 @@ WC_NODISCARD wc_status wc_sweep_evaluate(wc_sweep *sweep, double t, const double
  * The block-triangular structure wc_sweep_evaluate found ([n_states]: per state, the last
  * state it depends on in any cell), and a way to widen it, e.g. to the maximum over all
  * ranks: the factor and the solve then run the same arithmetic on every rank, so results
- * do not depend on how the cells are split (wc_inflow.h).
+ * do not depend on how the cells are split (wc_inflow.h). The inverses take the groups'
+ * shape at the next wc_sweep_factor.
  */
 const int *wc_sweep_group_reach(const wc_sweep *sweep);
 void wc_sweep_set_group_reach(wc_sweep *sweep, const int *reach);
@@ -80,7 +100,8 @@ void wc_sweep_set_group_reach(wc_sweep *sweep, const int *reach);
  * singular or not finite (the integrator treats it as a recoverable failure). */
 WC_NODISCARD wc_status wc_sweep_factor(wc_sweep *sweep, double gamma);
 
-/* gamma of the last successful wc_sweep_factor (NAN before). */
+/* gamma of the last successful wc_sweep_factor (NAN before, and once the pattern grew:
+ * the inverses were dropped then). */
 double wc_sweep_gamma(const wc_sweep *sweep);
 
 /* Node whose block made the last wc_sweep_factor fail, or -1. */

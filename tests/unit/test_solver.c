@@ -356,6 +356,15 @@ static wc_status never_called(void *context, double t, int32_t node, const doubl
   return WC_ERR_INTERNAL;
 }
 
+/* A graph ODE for the sweep alone: the test sets the blocks, the cell function is never
+ * called. */
+static wc_graph_ode blocks_only_ode(const wc_test_csr *g, int ns, int nt, int nf, const int *target,
+                                    const double *atol) {
+  return (wc_graph_ode){.n_cells = g->n, .downstream = g->down, .upstream_start = g->ustart,
+                        .upstream_index = g->uindex, .n_states = ns, .n_transport = nt, .n_fluxes = nf,
+                        .transport_target = target, .abs_tolerance = atol, .cell_rhs = never_called};
+}
+
 /* Random blocks (gamma up to 2.7 makes many of them need row swaps), block sizes that take
  * the batched, the tail and the generic factor paths, on random trees of 29 cells. */
 static void test_sweep_is_exact(void) {
@@ -367,14 +376,13 @@ static void test_sweep_is_exact(void) {
       const int target[NT] = {ns - 1, 0};
       double atol[8] = {1, 1, 1, 1, 1, 1, 1, 1};
       wc_test_csr g = random_tree(N, 100 + (unsigned)case_);
-      wc_graph_ode ode = {.n_cells = N, .downstream = g.down, .upstream_start = g.ustart, .upstream_index = g.uindex,
-                          .n_states = ns, .n_transport = NT, .n_fluxes = 0, .transport_target = target,
-                          .abs_tolerance = atol, .cell_rhs = never_called};
+      wc_graph_ode ode = blocks_only_ode(&g, ns, NT, 0, target, atol);
       wc_sweep *sweep = NULL;
       CU_ASSERT_EQUAL_FATAL(wc_sweep_create(&ode, &sweep), WC_OK);
-      double *jac = wc_sweep_jacobian_blocks(sweep), *grad = wc_sweep_outflow_gradients(sweep);
+      double *jac = malloc((size_t)(N * ns * ns) * sizeof *jac), *grad = malloc((size_t)(N * NT * ns) * sizeof *grad);
       for (int e = 0; e < N * ns * ns; e++) jac[e] = uniform(-1.0, 1.0);
       for (int e = 0; e < N * NT * ns; e++) grad[e] = uniform(-0.5, 2.0);
+      CU_ASSERT_EQUAL_FATAL(wc_sweep_set_blocks(sweep, jac, grad, NULL), WC_OK);
       const double gamma = 0.7 + case_;
       CU_ASSERT_EQUAL_FATAL(wc_sweep_factor(sweep, gamma), WC_OK);
       CU_ASSERT_EQUAL(wc_sweep_gamma(sweep), gamma);
@@ -417,10 +425,178 @@ static void test_sweep_is_exact(void) {
       free(b);
       free(x);
       free(dense);
+      free(jac);
+      free(grad);
       wc_sweep_destroy(&sweep);
       CU_ASSERT_PTR_NULL(sweep);
       wc_test_csr_free(&g);
     }
+}
+
+/*
+ * The sweep's solve of M x = b, states and budget totals ([N][ns] | [N][nf] | [outlets][nt],
+ * accumulators on), against dense Gaussian elimination of the states' rows and the totals'
+ * rows x_t = b_t + gamma * B x (an outlet's: G x) applied to its x. Relative difference.
+ */
+static double sweep_vs_dense(wc_sweep *sweep, const wc_test_csr *g, int ns, int nt, int nf, const int *target,
+                             const double *jac, const double *grad, const double *flux_grad, double gamma) {
+  const int n = g->n, dim = n * ns;
+  int n_outlets = 0;
+  for (int i = 0; i < n; i++) n_outlets += g->down[i] < 0;
+  const int total = dim + n * nf + n_outlets * nt;
+  double *m = calloc((size_t)dim * (size_t)dim, sizeof *m), *b = malloc((size_t)total * sizeof *b);
+  double *x = malloc((size_t)total * sizeof *x), *dense = malloc((size_t)total * sizeof *dense);
+  for (int i = 0; i < n; i++)
+    for (int r = 0; r < ns; r++)
+      for (int c = 0; c < ns; c++) m[(i * ns + r) * dim + i * ns + c] = (r == c) - gamma * jac[(i * ns + r) * ns + c];
+  for (int u = 0; u < n; u++)
+    for (int k = 0; k < nt && g->down[u] >= 0; k++)
+      for (int c = 0; c < ns; c++)
+        m[(g->down[u] * ns + target[k]) * dim + u * ns + c] -= gamma * grad[(u * nt + k) * ns + c];
+  for (int e = 0; e < total; e++) b[e] = dense[e] = uniform(-1.0, 1.0);
+  dense_solve(dim, m, dense);
+  for (int i = 0, o = 0; i < n; i++) {
+    const double *xi = dense + i * ns;
+    for (int f = 0; f < nf; f++) {
+      double s = 0.0;
+      for (int c = 0; c < ns; c++) s += flux_grad[(i * nf + f) * ns + c] * xi[c];
+      dense[dim + i * nf + f] = b[dim + i * nf + f] + gamma * s;
+    }
+    if (g->down[i] >= 0) continue;
+    for (int k = 0; k < nt; k++) {
+      double s = 0.0;
+      for (int c = 0; c < ns; c++) s += grad[(i * nt + k) * ns + c] * xi[c];
+      dense[dim + n * nf + o * nt + k] = b[dim + n * nf + o * nt + k] + gamma * s;
+    }
+    o++;
+  }
+  wc_sweep_solve(sweep, b, x);
+  double scale = 0.0, worst = 0.0;
+  for (int e = 0; e < total; e++) {
+    scale = fmax(scale, fabs(dense[e]));
+    worst = fmax(worst, fabs(x[e] - dense[e]));
+  }
+  free(m);
+  free(b);
+  free(x);
+  free(dense);
+  return worst / scale;
+}
+
+/* Dense blocks of a block-triangular structure: diagonal groups `sizes` (dense within),
+ * entries left of a row's group non-zero with probability `lower`, G and B with `sparse`. */
+static void random_structured_blocks(int n, int ns, int nt, int nf, const int *sizes, double lower, double sparse,
+                                     double *jac, double *grad, double *flux_grad) {
+  int group_of[64], start_of[64];
+  for (int g = 0, s = 0; s < ns; s += sizes[g++])
+    for (int r = s; r < s + sizes[g]; r++) group_of[r] = g, start_of[r] = s;
+  for (int i = 0; i < n; i++) {
+    for (int r = 0; r < ns; r++)
+      for (int c = 0; c < ns; c++) {
+        double v = 0.0;
+        if (group_of[c] == group_of[r]) v = uniform(-1.0, 1.0) + (r == c ? -2.0 : 0.0);
+        else if (c < start_of[r] && uniform(0.0, 1.0) < lower) v = uniform(-1.0, 1.0);
+        jac[(i * ns + r) * ns + c] = v;
+      }
+    for (int e = 0; e < nt * ns; e++) grad[i * nt * ns + e] = uniform(0.0, 1.0) < sparse ? uniform(-0.5, 2.0) : 0.0;
+    for (int e = 0; e < nf * ns; e++)
+      flux_grad[i * nf * ns + e] = uniform(0.0, 1.0) < sparse ? uniform(-1.0, 1.0) : 0.0;
+  }
+}
+
+/* Does every cell's packed block unpack to the dense one it was given, bit for bit? */
+static int blocks_round_trip(const wc_sweep *sweep, int n, int ns, int nt, int nf, const double *jac,
+                             const double *grad, const double *flux_grad) {
+  double j[64 * 64], gr[64 * 8], fl[64 * 8];
+  int ok = 1;
+  for (int i = 0; i < n; i++) {
+    wc_sweep_cell_blocks(sweep, i, j, gr, fl);
+    ok &= !memcmp(j, jac + i * ns * ns, (size_t)(ns * ns) * sizeof *j);
+    ok &= !memcmp(gr, grad + i * nt * ns, (size_t)(nt * ns) * sizeof *gr);
+    ok &= !memcmp(fl, flux_grad + i * nf * ns, (size_t)(nf * ns) * sizeof *fl);
+  }
+  return ok;
+}
+
+/* Groups 1,2,1,3 with a random lower part and sparse G and B: found as such, stored in
+ * far fewer values than dense, and the packed solve (states and totals) is exact. */
+static void test_sweep_packed_structure(void) {
+  enum { N = 37, NS = 7, NT = 2, NF = 3 };
+  static const int sizes[] = {1, 2, 1, 3};
+  const int target[NT] = {3, 6}, reach_want[NS] = {0, 2, 2, 3, 6, 6, 6};
+  double atol[NS] = {1, 1, 1, 1, 1, 1, 1};
+  static double jac[N * NS * NS], grad[N * NT * NS], flux_grad[N * NF * NS];
+  for (int case_ = 0; case_ < 3; case_++) {
+    wc_test_csr g = random_tree(N, 300 + (unsigned)case_);
+    wc_graph_ode ode = blocks_only_ode(&g, NS, NT, NF, target, atol);
+    wc_sweep *sweep = NULL;
+    CU_ASSERT_EQUAL_FATAL(wc_sweep_create(&ode, &sweep), WC_OK);
+    CU_ASSERT_EQUAL_FATAL(wc_sweep_set_accumulators(sweep, true), WC_OK);
+    random_structured_blocks(N, NS, NT, NF, sizes, 0.4, 0.3, jac, grad, flux_grad);
+    CU_ASSERT_EQUAL_FATAL(wc_sweep_set_blocks(sweep, jac, grad, flux_grad), WC_OK);
+    CU_ASSERT_EQUAL(memcmp(wc_sweep_group_reach(sweep), reach_want, sizeof reach_want), 0);
+    CU_ASSERT_TRUE(blocks_round_trip(sweep, N, NS, NT, NF, jac, grad, flux_grad));
+    const double gamma = 0.5 + case_;
+    CU_ASSERT_EQUAL_FATAL(wc_sweep_factor(sweep, gamma), WC_OK);
+    /* At most 15 J entries in the groups, 17 left of them, 14 G, 21 B, 15 inverse entries
+     * and the contribution (2), against 2 x 49 + 14 + 21 + 2 dense. */
+    CU_ASSERT_TRUE(wc_sweep_values_per_cell(sweep) <= 15 + 17 + 14 + 21 + 15 + 2);
+    double error = sweep_vs_dense(sweep, &g, NS, NT, NF, target, jac, grad, flux_grad, gamma);
+    if (error > 1e-10) fprintf(stderr, "\n  packed sweep vs dense: relative difference %.3g\n", error);
+    CU_ASSERT_TRUE(error <= 1e-10);
+    wc_sweep_destroy(&sweep);
+    wc_test_csr_free(&g);
+  }
+}
+
+/* A later cell with non-zeros outside the pattern grows it (J left of a group, J right of
+ * one, which merges groups, G and B): the cells packed before keep their values, exact
+ * zeros at the new positions, also after the factor takes the new groups. A later
+ * evaluation without the merging entry splits the groups again; the pattern keeps what it
+ * had (it only grows). */
+static void test_sweep_pattern_grows(void) {
+  enum { N = 23, NS = 5, NT = 1, NF = 2 };
+  static const int sizes[] = {1, 1, 2, 1};
+  const int target[NT] = {4};
+  double atol[NS] = {1, 1, 1, 1, 1};
+  static double jac[N * NS * NS], grad[N * NT * NS], flux_grad[N * NF * NS];
+  wc_test_csr g = random_tree(N, 41);
+  wc_graph_ode ode = blocks_only_ode(&g, NS, NT, NF, target, atol);
+  wc_sweep *sweep = NULL;
+  CU_ASSERT_EQUAL_FATAL(wc_sweep_create(&ode, &sweep), WC_OK);
+  CU_ASSERT_EQUAL_FATAL(wc_sweep_set_accumulators(sweep, true), WC_OK);
+  random_structured_blocks(N, NS, NT, NF, sizes, 0.0, 0.0, jac, grad, flux_grad);
+  for (int i = 0; i < N; i++) grad[i * NS + 4] = 0.5; /* the outflow from the last state only */
+  CU_ASSERT_EQUAL_FATAL(wc_sweep_set_blocks(sweep, jac, grad, flux_grad), WC_OK);
+  CU_ASSERT_EQUAL_FATAL(wc_sweep_factor(sweep, 0.8), WC_OK); /* (the inverses take the groups' shape) */
+  const int small = wc_sweep_values_per_cell(sweep);
+  /* Groups 1,1,2,1, nothing left of them: 7 J, 7 inverse, 1 G, 1 contribution. */
+  CU_ASSERT_EQUAL(small, 7 + 7 + 1 + 1);
+
+  const int last = N - 1, reach_merged[NS] = {1, 1, 3, 3, 4}, reach_split[NS] = {0, 1, 3, 3, 4};
+  jac[(last * NS + 4) * NS + 1] = 0.25;  /* left of its group */
+  jac[(last * NS + 0) * NS + 1] = -0.5;  /* right of its group: states 0 and 1 merge */
+  grad[last * NS + 2] = 1.5;
+  flux_grad[(last * NF + 1) * NS + 3] = -2.0;
+  CU_ASSERT_EQUAL_FATAL(wc_sweep_set_blocks(sweep, jac, grad, flux_grad), WC_OK);
+  CU_ASSERT_EQUAL(memcmp(wc_sweep_group_reach(sweep), reach_merged, sizeof reach_merged), 0);
+  CU_ASSERT_TRUE(blocks_round_trip(sweep, N, NS, NT, NF, jac, grad, flux_grad));
+  CU_ASSERT_EQUAL_FATAL(wc_sweep_factor(sweep, 1.3), WC_OK);
+  CU_ASSERT_TRUE(blocks_round_trip(sweep, N, NS, NT, NF, jac, grad, flux_grad));
+  /* + J(0,1) and J(4,1), 1 G, 1 B, and 4 - 2 more inverse entries. Split again, the
+   * inverses are as before; J(0,1) stays in the pattern (zero now). */
+  CU_ASSERT_EQUAL(wc_sweep_values_per_cell(sweep), small + 2 + 1 + 1 + 2);
+  CU_ASSERT_TRUE(sweep_vs_dense(sweep, &g, NS, NT, NF, target, jac, grad, flux_grad, 1.3) <= 1e-10);
+
+  jac[(last * NS + 0) * NS + 1] = 0.0; /* the coupling vanishes everywhere */
+  CU_ASSERT_EQUAL_FATAL(wc_sweep_set_blocks(sweep, jac, grad, flux_grad), WC_OK);
+  CU_ASSERT_EQUAL(memcmp(wc_sweep_group_reach(sweep), reach_split, sizeof reach_split), 0);
+  CU_ASSERT_EQUAL_FATAL(wc_sweep_factor(sweep, 0.9), WC_OK);
+  CU_ASSERT_TRUE(blocks_round_trip(sweep, N, NS, NT, NF, jac, grad, flux_grad));
+  CU_ASSERT_EQUAL(wc_sweep_values_per_cell(sweep), small + 2 + 1 + 1);
+  CU_ASSERT_TRUE(sweep_vs_dense(sweep, &g, NS, NT, NF, target, jac, grad, flux_grad, 0.9) <= 1e-10);
+  wc_sweep_destroy(&sweep);
+  wc_test_csr_free(&g);
 }
 
 /* A singular block is reported with its node. */
@@ -434,10 +610,11 @@ static void test_sweep_singular_block(void) {
                       .abs_tolerance = atol, .cell_rhs = never_called};
   wc_sweep *sweep = NULL;
   CU_ASSERT_EQUAL_FATAL(wc_sweep_create(&ode, &sweep), WC_OK);
-  double *jac = wc_sweep_jacobian_blocks(sweep);
+  double jac[40], grad[20] = {0};
   for (int e = 0; e < 40; e++) jac[e] = (e % 3 == 0) ? -1.0 : 0.0;
   /* Every block is regular except node 6's: J = 2 I, so I - 0.5 J = 0. */
   for (int e = 0; e < 4; e++) jac[6 * 4 + e] = (e == 0 || e == 3) ? 2.0 : 0.0;
+  CU_ASSERT_EQUAL_FATAL(wc_sweep_set_blocks(sweep, jac, grad, NULL), WC_OK);
   wc_error_clear();
   CU_ASSERT_EQUAL(wc_sweep_factor(sweep, 0.5), WC_ERR_NUMERICS);
   CU_ASSERT_PTR_NOT_NULL(strstr(wc_error_message(), "node 6"));
@@ -513,12 +690,13 @@ static void test_fd_blocks_match_analytic(void) {
   CU_ASSERT_EQUAL(wc_sweep_cell_calls(a), 3 * N); /* base + one per state */
   CU_ASSERT_EQUAL(wc_sweep_cell_calls(b), N);
   int ok = 1;
-  for (int e = 0; e < 4 * N; e++) {
-    double want = wc_sweep_jacobian_blocks(b)[e];
-    ok &= near("FD block entry", wc_sweep_jacobian_blocks(a)[e], want, 1e-6, 1e-6);
+  for (int32_t i = 0; i < N; i++) {
+    double fd_jac[4], fd_grad[2], jac[4], grad[2];
+    wc_sweep_cell_blocks(a, i, fd_jac, fd_grad, NULL);
+    wc_sweep_cell_blocks(b, i, jac, grad, NULL);
+    for (int e = 0; e < 4; e++) ok &= near("FD block entry", fd_jac[e], jac[e], 1e-6, 1e-6);
+    for (int e = 0; e < 2; e++) ok &= near("FD gradient entry", fd_grad[e], grad[e], 1e-6, 1e-6);
   }
-  for (int e = 0; e < 2 * N; e++)
-    ok &= near("FD gradient entry", wc_sweep_outflow_gradients(a)[e], wc_sweep_outflow_gradients(b)[e], 1e-6, 1e-6);
   CU_ASSERT_TRUE(ok);
   wc_sweep_destroy(&a);
   wc_sweep_destroy(&b);
@@ -759,6 +937,8 @@ static CU_TestInfo analytic_tests[] = {
 static CU_TestInfo sweep_tests[] = {
     WC_TEST(test_sweep_is_exact),
     WC_TEST(test_sweep_singular_block),
+    WC_TEST(test_sweep_packed_structure),
+    WC_TEST(test_sweep_pattern_grows),
     WC_TEST(test_fd_blocks_match_analytic),
     WC_TEST(test_linear_solvers_agree),
     WC_TEST(test_shared_budget_rows),
