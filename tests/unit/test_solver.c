@@ -674,6 +674,17 @@ static wc_graph_ode nonlinear_ode(nonlinear_model *m) {
                         .abs_tolerance = nonlinear_atol, .cell_rhs = nonlinear_rhs, .context = m};
 }
 
+/* The nonlinear tree's starting state (soil 30..36, channel 0.5) and its total storage. */
+static double nonlinear_initial_state(int n, double *y0) {
+  double total = 0.0;
+  for (int i = 0; i < n; i++) {
+    y0[2 * i] = 30.0 + (i % 7);
+    y0[2 * i + 1] = 0.5;
+    total += y0[2 * i] + y0[2 * i + 1];
+  }
+  return total;
+}
+
 static void test_fd_blocks_match_analytic(void) {
   enum { N = 40 };
   nonlinear_model m = {random_tree(N, 11), 1e-4, 2e-4, 1e-6, 3e-3};
@@ -723,12 +734,7 @@ static void test_linear_solvers_agree(void) {
     if (getenv("MSBP")) options.setup_max_age_steps = atol(getenv("MSBP"));
     wc_integrator *integ = NULL;
     CU_ASSERT_EQUAL_FATAL(wc_integrator_create(&ode, &options, MPI_COMM_WORLD, &integ), WC_OK);
-    double y0[2 * N], initial = 0.0;
-    for (int i = 0; i < N; i++) {
-      y0[2 * i] = 30.0 + (i % 7);
-      y0[2 * i + 1] = 0.5;
-      initial += y0[2 * i] + y0[2 * i + 1];
-    }
+    double y0[2 * N], initial = nonlinear_initial_state(N, y0);
     CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
     for (int day = 0; day < DAYS; day++) {
       m.rain = rain[day];
@@ -798,12 +804,7 @@ static void test_shared_budget_rows(void) {
     }
     wc_integrator *integ = make_integrator(&ode, WC_LINSOL_SWEEP, 1e-6);
     CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
-    double y0[2 * N], initial = 0.0;
-    for (int i = 0; i < N; i++) {
-      y0[2 * i] = 30.0 + (i % 7);
-      y0[2 * i + 1] = 0.5;
-      initial += y0[2 * i] + y0[2 * i + 1];
-    }
+    double y0[2 * N], initial = nonlinear_initial_state(N, y0);
     CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
     for (int day = 0; day < DAYS; day++) {
       m.rain = rain[day];
