@@ -21,7 +21,7 @@
 static int32_t basin_node(const wc_model *model, int32_t i) { return model->global_node ? model->global_node[i] : i; }
 
 /* Basin nodes whose totals are read alone, as a mark per basin node. */
-static wc_status mark_tracked(const wc_basin *basin, unsigned char *tracked) {
+static void mark_tracked(const wc_basin *basin, unsigned char *tracked) {
   const wc_drainage_graph *graph = basin->graph;
   for (int32_t g = 0; g < graph->n; ++g) {
     int32_t d = graph->downstream[g];
@@ -40,7 +40,6 @@ static wc_status mark_tracked(const wc_basin *basin, unsigned char *tracked) {
     for (int32_t e = graph->upstream_start[node]; e < graph->upstream_start[node + 1]; ++e)
       tracked[graph->upstream_index[e]] = 1;
   }
-  return WC_OK;
 }
 
 wc_status wc_model_assign_budget_rows(wc_model *model) {
@@ -62,7 +61,7 @@ wc_status wc_model_assign_budget_rows(wc_model *model) {
     status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory for the budget rows of %d cells", (int)n);
     goto done;
   }
-  WC_CALL_GOTO(status, done, mark_tracked(basin, tracked));
+  mark_tracked(basin, tracked);
   for (int32_t k = 0; k <= n_jurisdictions; ++k) shared[k] = -1;
   /* Rows in order of first appearance along the local nodes: the same on every run. */
   for (int32_t i = 0; i < n; ++i) {
