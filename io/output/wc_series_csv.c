@@ -19,6 +19,34 @@ static wc_status partial_name(const char *path, char **partial) {
   return WC_OK;
 }
 
+/* A whole-file writer writes PATH.partial and renames it only once complete, so a failed
+ * run never leaves a half-written file under the real name. */
+static wc_status open_partial(const char *path, char **partial, FILE **file) {
+  WC_CALL(partial_name(path, partial));
+  *file = fopen(*partial, "w");
+  if (!*file) {
+    wc_status status = wc_error_set(WC_ERR_IO, __FILE__, __LINE__, "%s: cannot create: %s", *partial, strerror(errno));
+    free(*partial);
+    *partial = NULL;
+    return status;
+  }
+  return WC_OK;
+}
+
+/* Close, check and rename into place (or remove); frees `partial`. */
+static wc_status finish_partial(FILE *file, char *partial, const char *path) {
+  int failed = ferror(file);
+  failed |= fclose(file) != 0;
+  wc_status status = WC_OK;
+  if (failed)
+    status = wc_error_set(WC_ERR_IO, __FILE__, __LINE__, "%s: write failed: %s", partial, strerror(errno));
+  else if (rename(partial, path) != 0)
+    status = wc_error_set(WC_ERR_IO, __FILE__, __LINE__, "cannot rename %s to %s: %s", partial, path, strerror(errno));
+  if (status != WC_OK) remove(partial);
+  free(partial);
+  return status;
+}
+
 wc_status wc_series_csv_open(const char *path, wc_series_csv **out) {
   *out = NULL;
   wc_series_csv *csv;
@@ -88,13 +116,8 @@ wc_status wc_series_csv_close(wc_series_csv **csv, int commit) {
 wc_status wc_budget_csv_write(const char *path, const wc_basin *basin, const wc_budget *start, const wc_budget *end,
                               int32_t n_budgets) {
   char *partial = NULL;
-  WC_CALL(partial_name(path, &partial));
-  FILE *file = fopen(partial, "w");
-  if (!file) {
-    wc_status status = wc_error_set(WC_ERR_IO, __FILE__, __LINE__, "%s: cannot create: %s", partial, strerror(errno));
-    free(partial);
-    return status;
-  }
+  FILE *file = NULL;
+  WC_CALL(open_partial(path, &partial, &file));
   fputs("region,water_in_m3,water_et_m3,water_use_m3,water_inflow_m3,water_outflow_m3,water_storage_change_m3,"
         "water_closure,tn_in_kg,tn_loss_kg,tn_use_kg,tn_inflow_kg,tn_outflow_kg,tn_storage_change_kg,tn_closure\n",
         file);
@@ -110,40 +133,17 @@ wc_status wc_budget_csv_write(const char *path, const wc_basin *basin, const wc_
             b->n_use_kg - a->n_use_kg, b->n_inflow_kg - a->n_inflow_kg, b->n_outflow_kg - a->n_outflow_kg,
             b->n_storage_kg - a->n_storage_kg, n);
   }
-  int failed = ferror(file);
-  failed |= fclose(file) != 0;
-  wc_status status = WC_OK;
-  if (failed)
-    status = wc_error_set(WC_ERR_IO, __FILE__, __LINE__, "%s: write failed: %s", partial, strerror(errno));
-  else if (rename(partial, path) != 0)
-    status = wc_error_set(WC_ERR_IO, __FILE__, __LINE__, "cannot rename %s to %s: %s", partial, path, strerror(errno));
-  if (status != WC_OK) remove(partial);
-  free(partial);
-  return status;
+  return finish_partial(file, partial, path);
 }
 
 wc_status wc_partition_csv_write(const char *path, int32_t n_ranks, const int32_t *cells, const int32_t *cut_out,
                                  const int32_t *cut_in, const int32_t *neighbours_out, const int32_t *neighbours_in) {
   char *partial = NULL;
-  WC_CALL(partial_name(path, &partial));
-  FILE *file = fopen(partial, "w");
-  if (!file) {
-    wc_status status = wc_error_set(WC_ERR_IO, __FILE__, __LINE__, "%s: cannot create: %s", partial, strerror(errno));
-    free(partial);
-    return status;
-  }
+  FILE *file = NULL;
+  WC_CALL(open_partial(path, &partial, &file));
   fputs("rank,cells,cut_edges_out,cut_edges_in,neighbours_out,neighbours_in\n", file);
   for (int32_t r = 0; r < n_ranks; ++r)
     fprintf(file, "%d,%d,%d,%d,%d,%d\n", (int)r, (int)cells[r], (int)cut_out[r], (int)cut_in[r], (int)neighbours_out[r],
             (int)neighbours_in[r]);
-  int failed = ferror(file);
-  failed |= fclose(file) != 0;
-  wc_status status = WC_OK;
-  if (failed)
-    status = wc_error_set(WC_ERR_IO, __FILE__, __LINE__, "%s: write failed: %s", partial, strerror(errno));
-  else if (rename(partial, path) != 0)
-    status = wc_error_set(WC_ERR_IO, __FILE__, __LINE__, "cannot rename %s to %s: %s", partial, path, strerror(errno));
-  if (status != WC_OK) remove(partial);
-  free(partial);
-  return status;
+  return finish_partial(file, partial, path);
 }
