@@ -35,9 +35,10 @@ static int split_list(char *text, char **items, int max_items) {
   return count;
 }
 
-static void fail(const char *what) {
+/* Report the failure; main returns its value as the exit status. */
+static int fail(const char *what) {
   fprintf(stderr, "wc_bench_partition: %s: %s\n", what, wc_error_message());
-  exit(1);
+  return 1;
 }
 
 int main(int argc, char **argv) {
@@ -81,11 +82,11 @@ int main(int argc, char **argv) {
     char path[4096];
     snprintf(path, sizeof path, "%s/scenarios/basins/%s.geo", WCSIM_SOURCE_DIR, basins[b]);
     wc_geo_basin *geo = NULL;
-    if (wc_geo_basin_read(path, &geo) != WC_OK) fail(path);
+    if (wc_geo_basin_read(path, &geo) != WC_OK) return fail(path);
     for (int s = 0; s < n_sizes; s++) {
       wc_builtin_options options = {.cell_size_m = atof(sizes[s]), .channel_threshold_km2 = 10.0};
       wc_basin *basin = NULL;
-      if (wc_builtin_basin_make(geo, &options, &basin) != WC_OK) fail("basin");
+      if (wc_builtin_basin_make(geo, &options, &basin) != WC_OK) return fail("basin");
       const wc_drainage_graph *graph = basin->graph;
       for (int r = 0; r < n_ranks; r++) {
         int32_t P = atoi(ranks[r]);
@@ -95,7 +96,7 @@ int main(int argc, char **argv) {
           if (strcmp(methods[m], "metis") == 0)
             popt.method = WC_PARTITION_METIS;
           else if (wc_partition_order_parse(methods[m], &popt.order) != WC_OK)
-            fail("variant");
+            return fail("variant");
           if (!wc_partition_method_available(popt.method)) continue;
           double best = INFINITY;
           wc_partition_report rep = {0};
