@@ -158,6 +158,7 @@ static wc_status setup_run(const wc_scenario *scenario, const wc_basin *basin, c
   /* Forcing for the local cells only: the generator and the station interpolation are
    * per cell, so each cell gets what it gets serially. */
   WC_CALL(create_forcing(scenario, basin, run->model, &run->forcing));
+  wc_model_release_geometry(run->model);
   if (rank == 0) {
     WC_CALL(make_parent_directory(series_path));
     WC_CALL(wc_series_csv_open(series_path, &run->csv));

@@ -38,7 +38,6 @@ struct wc_integrator {
   void *cvode;
   SUNLinearSolver ls;
   N_Vector y;           /* state (own or Debian vector) */
-  N_Vector atol;        /* vector absolute tolerance */
   N_Vector constraints; /* >= 0, when options.nonnegative */
   N_Vector error_work;  /* local error estimates; allocated at the first failure */
   N_Vector weight_work; /* error weights; allocated at the first failure */
@@ -46,6 +45,8 @@ struct wc_integrator {
   wc_graph_rhs *rhs;
   wc_sweep *sweep;       /* NULL for plain GMRES */
   double *typical_size;  /* [n_states] atol / rtol: FD increment scale */
+  double *total_atol;    /* [n_total - n_local] absolute tolerance of each budget total; the
+                            states' come from ode->abs_tolerance per kind (no vector: memory) */
   size_t n_local;        /* n_cells * n_states: the states */
   size_t n_flux_totals;  /* rows * n_fluxes: budget totals after the states (wc_graph_ode.flux_row) */
   size_t n_total;        /* n_local + n_flux_totals + n_outlets * n_transport */
@@ -295,13 +296,15 @@ static int cv_error_weights(N_Vector y, N_Vector ewt, void *data) {
   /* Plain GMRES has no preconditioner setup, so on several ranks the events of f are
    * agreed here: once per step, at the same point on every rank. */
   if (integ->deferred && integ->options.linear_solver == WC_LINSOL_GMRES) (void)settle(integ, 0);
-  const double *yd = N_VGetArrayPointer(y), *atol = N_VGetArrayPointer(integ->atol);
+  const double *yd = N_VGetArrayPointer(y), *atol = integ->ode->abs_tolerance;
   double *w = N_VGetArrayPointer(ewt);
   const double rtol = integ->options.relative_tolerance, scale = integ->state_weight_scale;
-  for (size_t j = 0; j < integ->n_local; j++) w[j] = scale / (rtol * fabs(yd[j]) + atol[j]);
+  const size_t ns = (size_t)integ->ode->n_states;
+  for (size_t j = 0; j < integ->n_local; j += ns)
+    for (size_t s = 0; s < ns; s++) w[j + s] = scale / (rtol * fabs(yd[j + s]) + atol[s]);
   bool weigh_totals = integ->options.linear_solver != WC_LINSOL_SWEEP;
   for (size_t j = integ->n_local; j < integ->n_total; j++)
-    w[j] = weigh_totals ? 1.0 / (rtol * fabs(yd[j]) + atol[j]) : 0.0;
+    w[j] = weigh_totals ? 1.0 / (rtol * fabs(yd[j]) + integ->total_atol[j - integ->n_local]) : 0.0;
   return 0;
 }
 
@@ -506,19 +509,19 @@ static wc_status setup_cvode(wc_integrator *integ) {
   integ->cvode = CVodeCreate(CV_BDF, integ->sunctx);
   WC_SUN_CHECK_PTR(integ->cvode, "the CVODE integrator");
   WC_CVODE_CALL(CVodeSetErrHandlerFn(integ->cvode, cv_error_handler, integ));
+  /* Before CVodeInit: CVODE allocates one history vector per order up to the maximum. */
+  WC_CVODE_CALL(CVodeSetMaxOrd(integ->cvode, o->max_order));
   WC_CVODE_CALL(CVodeInit(integ->cvode, cv_rhs, 0.0, integ->y));
   WC_CVODE_CALL(CVodeSetUserData(integ->cvode, integ));
 
-  double *atol = N_VGetArrayPointer(integ->atol);
-  for (size_t j = 0; j < integ->n_local; j++) atol[j] = ode->abs_tolerance[j % (size_t)ode->n_states];
+  double *atol = integ->total_atol;
   for (size_t j = 0; j < integ->n_flux_totals; j++)
-    atol[integ->n_local + j] = ode->flux_abs_tolerance ? ode->flux_abs_tolerance[j % (size_t)ode->n_fluxes] : 1.0;
-  for (size_t j = integ->n_local + integ->n_flux_totals; j < integ->n_total; j++) {
-    size_t k = (j - integ->n_local - integ->n_flux_totals) % (size_t)ode->n_transport;
+    atol[j] = ode->flux_abs_tolerance ? ode->flux_abs_tolerance[j % (size_t)ode->n_fluxes] : 1.0;
+  for (size_t j = integ->n_flux_totals; j < integ->n_total - integ->n_local; j++) {
+    size_t k = (j - integ->n_flux_totals) % (size_t)ode->n_transport;
     atol[j] = ode->abs_tolerance[ode->transport_target[k]];
   }
   WC_CVODE_CALL(CVodeWFtolerances(integ->cvode, cv_error_weights));
-  WC_CVODE_CALL(CVodeSetMaxOrd(integ->cvode, o->max_order));
   WC_CVODE_CALL(CVodeSetMaxNumSteps(integ->cvode, o->max_steps_per_interval));
   if (o->nonnegative) {
     WC_CALL(create_state_vector(integ, (sunindextype)integ->n_total, &integ->constraints));
@@ -634,10 +637,10 @@ wc_status wc_integrator_create(const wc_graph_ode *ode, const wc_integrator_opti
   WC_CALL_GOTO(status, fail, wc_sun_context_create(comm, &integ->sunctx));
   WC_CALL_GOTO(status, fail, create_state_vector(integ, (sunindextype)integ->n_total, &integ->y));
   if (states_only && !options->sundials_vector) wc_nvector_set_norm_length(integ->y, (sunindextype)counts[0]);
-  WC_CALL_GOTO(status, fail, create_state_vector(integ, (sunindextype)integ->n_total, &integ->atol));
 
   integ->typical_size = calloc((size_t)ode->n_states, sizeof *integ->typical_size);
-  if (!integ->typical_size) {
+  integ->total_atol = calloc(integ->n_total - integ->n_local + 1, sizeof *integ->total_atol);
+  if (!integ->typical_size || !integ->total_atol) {
     status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory for integrator work arrays");
     goto fail;
   }
@@ -657,7 +660,7 @@ void wc_integrator_destroy(wc_integrator **integrator) {
   wc_integrator *integ = *integrator;
   if (integ->cvode) CVodeFree(&integ->cvode);
   if (integ->ls) SUNLinSolFree(integ->ls);
-  N_Vector *vectors[] = {&integ->y, &integ->atol, &integ->constraints, &integ->error_work, &integ->weight_work};
+  N_Vector *vectors[] = {&integ->y, &integ->constraints, &integ->error_work, &integ->weight_work};
   for (size_t k = 0; k < sizeof vectors / sizeof *vectors; k++)
     if (*vectors[k]) {
       N_VDestroy(*vectors[k]);
@@ -669,6 +672,7 @@ void wc_integrator_destroy(wc_integrator **integrator) {
   wc_graph_rhs_destroy(&integ->rhs);
   wc_sun_context_destroy(&integ->sunctx);
   free(integ->typical_size);
+  free(integ->total_atol);
   free(integ);
   *integrator = NULL;
 }

@@ -250,6 +250,9 @@ wc_status wc_simulation_run(const wc_basin *basin, wc_model *model, wc_forcing *
   if (job.distributed) integrator_options.halo_plan = options->plan;
   WC_CALL_GOTO(status, done, wc_integrator_create(ode, &integrator_options, comm, &integrator));
   WC_CALL_GOTO(status, done, wc_integrator_set_state(integrator, 0.0, y0));
+  /* The integrator holds the state now; a copy for the whole run is 64 B per cell. */
+  free(y0);
+  y0 = NULL;
   double wall_start = wall_seconds();
   status = run_loop(basin, model, forcing, options, output, output_context, integrator, stations, &job, report);
   report->wall_s = wall_seconds() - wall_start;

@@ -313,6 +313,13 @@ void wc_model_cell_geometry(const wc_model *model, const double **x_m, const dou
   *latitude_deg = model->latitude_deg;
 }
 
+void wc_model_release_geometry(wc_model *model) {
+  free(model->x_m);
+  free(model->y_m);
+  free(model->elevation_m);
+  model->x_m = model->y_m = model->elevation_m = NULL;
+}
+
 void wc_model_set_parameters(wc_model *model, const wc_parameters *parameters) {
   model->parameters = *parameters;
   derive_rates(model);
@@ -428,7 +435,6 @@ wc_status wc_model_set_forcing(wc_model *model, wc_time_s start, double step_s, 
     wc_cell_forcing *f = &model->forcing[i];
     const wc_cell_static *c = &model->cells[i];
     f->precipitation_mm_s = p / step_s;
-    f->temperature_c = t;
     f->pet_mm_s =
         hargreaves_pet_mm_day(model->latitude_deg[i], day_of_year, temperature_min_c[i], temperature_max_c[i]) /
         SECONDS_PER_DAY;

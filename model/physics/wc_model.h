@@ -111,9 +111,14 @@ WC_NODISCARD wc_status wc_model_set_forcing(wc_model *model, wc_time_s start, do
                                             const double *temperature_min_c, const double *temperature_max_c);
 
 /* Per node: projected x, y (m) of the cell centre, elevation (m), latitude (deg); for the
- * forcing. Arrays of n_cells owned by the model. */
+ * forcing. Arrays of n_cells owned by the model; x, y and elevation are NULL after
+ * wc_model_release_geometry. */
 void wc_model_cell_geometry(const wc_model *model, const double **x_m, const double **y_m,
                             const double **elevation_m, const double **latitude_deg);
+
+/* Frees the cells' x, y and elevation (24 B per cell), which only the forcing's set-up
+ * reads (it keeps its own copies); latitude stays for the potential evaporation. */
+void wc_model_release_geometry(wc_model *model);
 
 /* Cell area (m2): all cells of a regular grid share it. */
 double wc_model_cell_area_m2(const wc_model *model);

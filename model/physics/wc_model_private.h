@@ -15,8 +15,10 @@
 enum { WC_FERTILISER_INORGANIC = 0, WC_FERTILISER_ORGANIC = 1 };
 
 typedef struct wc_cell_static {
-  /* routing */
+  /* routing (the small fields first and together: the record has no padding) */
   uint8_t is_channel;
+  uint8_t takes_river_water;  /* water use: a channel cell (no reservoir), whose river and valley
+                                 aquifer supply the jurisdiction's use */
   int32_t reservoir;        /* index into the basin's reservoirs, -1 for none */
   double slope_sqrt;        /* sqrt(slope) */
   double link_length_m;     /* along the D8 link (cell size at an outlet) */
@@ -34,7 +36,8 @@ typedef struct wc_cell_static {
   double initial_inorganic_n_kg_ha; /* by land use */
   /* water use (scenario management.water_use) */
   int32_t jurisdiction;       /* index into the basin's jurisdiction table, -1 for none */
-  uint8_t takes_river_water;  /* a channel cell (no reservoir): its river and valley aquifer supply water use */
+  /* index into the basin's land-use table: the fertiliser plan of the cell's class */
+  int32_t land_use_class;
   double area_up_km2;         /* contributing area: withdrawals are shared in proportion */
   double use_half_storage_mm; /* surface storage at which a withdrawal gets half its demand */
   /* reservoirs */
@@ -42,14 +45,11 @@ typedef struct wc_cell_static {
   double surface_at_capacity_fraction; /* lake area at capacity / cell area */
   /* point sources (constant) */
   double point_water_mm_per_s, point_n_kg_ha_per_s;
-  /* index into the basin's land-use table: the fertiliser plan of the cell's class */
-  int32_t land_use_class;
 } wc_cell_static;
 
 /* Forcing-driven rates of one cell for the current interval (per second). */
 typedef struct wc_cell_forcing {
   double precipitation_mm_s;
-  double temperature_c;
   double pet_mm_s;
   double n_deposition_kg_ha_s;     /* wet + dry */
   double fertiliser_inorganic_kg_ha_s, fertiliser_organic_kg_ha_s;
