@@ -223,6 +223,7 @@ wc_status wc_run_simulation(const wc_scenario *scenario, const wc_basin *basin, 
   options.integrator.sundials_vector = scenario->solver.vector == WC_VECTOR_SUNDIALS;
   options.integrator.max_steps_per_interval = (long)scenario->solver.max_steps_per_interval;
   options.integrator.max_retries = (int)scenario->solver.max_retries;
+  options.integrator.max_order = (int)scenario->solver.max_order;
   WC_CALL_GOTO(status, done,
                wc_simulation_run(basin, run.model, run.forcing, &options, write_series, run.csv, MPI_COMM_WORLD,
                                  &report));

@@ -71,7 +71,11 @@ typedef struct wc_integrator_options {
   wc_linear_solver linear_solver; /* default WC_LINSOL_SWEEP */
   long max_steps_per_interval;    /* CVodeSetMaxNumSteps, per advance call; default 5000 */
   int max_retries;                /* restarts after a failure before giving up; default 2 */
-  int max_order;                  /* BDF order 1..5; default 5 */
+  int max_order;                  /* BDF order 1..5; default 5 (CVODE's: smooth problems, the
+                                     analytic tests). `wcsim run` takes the scenario's
+                                     solver.max_order, default 2: with daily forcing jumps it
+                                     took fewer steps and came closer to tight-tolerance runs
+                                     (docs/solver.md) */
   int krylov_dimension;           /* GMRES basis size (maxl); default 5 */
   long jacobian_max_age_steps;    /* steps before the blocks are re-evaluated (CVODE msbj);
                                      0: CVODE's default, 51 */

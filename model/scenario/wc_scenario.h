@@ -180,6 +180,7 @@ typedef struct wc_scenario_solver {
   int vector;                          /* wc_vector_kind */
   int64_t max_steps_per_interval;
   int64_t max_retries;                 /* retries with a smaller step after a failure */
+  int64_t max_order;                   /* highest BDF order, 1..5 */
 } wc_scenario_solver;
 
 /* ---- output ---- */
