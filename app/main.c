@@ -58,7 +58,7 @@ int main(int argc, char **argv) {
   /* Large arrays (per-cell data, the model of the whole basin built and cut at set-up,
    * the initial state) are mapped on their own and their pages go back when freed. By
    * default glibc raises this threshold after the first large free, so later arrays land
-   * in the heap, whose freed middle stays resident: ~90 B per cell of peak memory. */
+   * in the heap, whose freed middle stays resident: ~50 B per cell of peak memory. */
   mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif
   wc_status status = wc_mpi_initialize(&argc, &argv);
