@@ -546,6 +546,9 @@ static wc_status setup_cvode(wc_integrator *integ) {
   WC_CVODE_CALL(CVodeSetLSetupFrequency(integ->cvode, o->setup_max_age_steps));
   if (o->linear_solver != WC_LINSOL_GMRES) {
     WC_CALL(wc_sweep_create(ode, &integ->sweep));
+    /* One inflow list for f and the sweep (16 B per cell); the decomposition hands over
+     * the one with remote sources again (setup_decomposition). */
+    WC_CALL(wc_sweep_set_sources(integ->sweep, wc_graph_rhs_sources(integ->rhs), NULL));
     WC_CALL(wc_sweep_set_accumulators(integ->sweep, true));
     WC_CALL(wc_sweep_set_outlets(integ->sweep, wc_graph_rhs_outlet_count(integ->rhs), wc_graph_rhs_outlets(integ->rhs)));
     WC_CVODE_CALL(CVodeSetPreconditioner(integ->cvode, cv_prec_setup, cv_prec_solve));
@@ -576,7 +579,9 @@ static wc_status check_plan(const wc_integrator *integ) {
 static wc_status setup_decomposition(wc_integrator *integ) {
   const wc_halo_plan *plan = integ->plan;
   wc_status status = check_plan(integ);
-  /* Inflow from other ranks is summed in canonical order, in f and in the sweep alike. */
+  /* Inflow from other ranks is summed in canonical order, in f and in the sweep alike.
+   * wc_graph_rhs_set_remote replaces the list the sweep reads, which gets the new one
+   * before anything evaluates. */
   if (status == WC_OK)
     status = wc_graph_rhs_set_remote(integ->rhs, wc_halo_plan_global_index(plan), wc_halo_plan_recv_count(plan),
                                      wc_halo_plan_recv_cell(plan), wc_halo_plan_recv_global_cell(plan));

@@ -61,7 +61,13 @@ typedef struct sweep_layout {
   int n_groups;
   int group_start[65];
   int lower_end[64]; /* per row: the end of its lower entries left of its group */
-  int n_inverse;     /* sum over the groups of size^2 */
+  int n_inverse;     /* sum over the stored groups (group_stored) of size^2 */
+  int n_single;      /* one-state groups the solve inverts, in order: where their J_rr sits in */
+  int single_diagonal[64]; /* upper (or -1: zero) */
+  /* Two-state groups the solve inverts, in order: where J_00, J_01, J_11 sit in upper and
+   * J_10 in lower (or -1: zero). */
+  int n_pair;
+  int pair_entry[32][4];
 } sweep_layout;
 
 /* A per-cell array (see cells_resize). */
@@ -206,12 +212,38 @@ static void layout_build_pattern(sweep_layout *L) {
   rows_from_pattern(&L->flux, L->pattern + ns + L->nt, L->nf, ns);
 }
 
+/*
+ * Which diagonal groups keep their inverse in the per-cell arrays. With several groups,
+ * those of one or two states (all of wcsim's: 1,1,1,1,2,1,1) are inverted again in every
+ * solve from the J values the cell stores anyway, by the same arithmetic as the factor,
+ * so x is bit for bit the same: 10 fewer doubles per cell (80 B of ~2 kB, the memory
+ * target) for ~150 more instructions per cell and solve (a 2 x 2 inversion and seven
+ * divisions; +7% in a 1 km Chaobai run). One group (the lane-batched factor) and larger
+ * groups keep theirs: an n x n inversion per solve would cost more than it saves.
+ */
+enum { WC_SOLVE_INVERTS_MAX = 2 };
+
+static bool group_stored(const sweep_layout *L, int size) {
+  return L->n_groups == 1 || size > WC_SOLVE_INVERTS_MAX;
+}
+
 /* What depends on L's groups. */
 static void layout_build_groups(sweep_layout *L) {
-  L->n_inverse = 0;
+  L->n_inverse = L->n_single = L->n_pair = 0;
   for (int g = 0; g < L->n_groups; g++) {
     int g0 = L->group_start[g], g1 = L->group_start[g + 1];
-    L->n_inverse += (g1 - g0) * (g1 - g0);
+    if (group_stored(L, g1 - g0)) L->n_inverse += (g1 - g0) * (g1 - g0);
+    else if (g1 - g0 == 1) L->single_diagonal[L->n_single++] = L->diagonal[g0];
+    else if (g1 - g0 == 2) {
+      int *at = L->pair_entry[L->n_pair++];
+      at[0] = L->diagonal[g0];
+      at[1] = at[2] = -1;
+      at[3] = L->diagonal[g0 + 1];
+      for (int e = L->upper.start[g0]; e < L->upper.start[g0 + 1]; e++)
+        if (L->upper.col[e] == g0 + 1) at[1] = e;
+      for (int e = L->lower.start[g0 + 1]; e < L->lower.start[g0 + 2]; e++)
+        if (L->lower.col[e] == g0) at[2] = e;
+    }
     for (int r = g0; r < g1; r++) {
       int e = L->lower.start[r];
       while (e < L->lower.start[r + 1] && L->lower.col[e] < g0) e++;
@@ -455,6 +487,7 @@ wc_status wc_sweep_set_sources(wc_sweep *sweep, const wc_inflow_sources *sources
   sweep->remote = remote;
   sweep->sources = sources;
   sweep->remote_outflow = remote_outflow;
+  wc_inflow_sources_destroy(&sweep->own_sources); /* the caller's list serves from now on */
   return WC_OK;
 }
 
@@ -773,10 +806,29 @@ static WC_ALWAYS_INLINE int32_t factor_lanes(const int ns, const wc_sweep *sweep
   return -1;
 }
 
+/* 1 - gamma J_rr of a one-state group at row r. */
+static inline double group_pivot(const sweep_layout *L, int r, const double *upper, double gamma) {
+  return 1.0 - gamma * (L->diagonal[r] >= 0 ? upper[L->diagonal[r]] : 0.0);
+}
+
+/* A group's J entries, dense [size][size]: its rows' lower ones from lower_end on and
+ * their upper ones up to the group's end (those beyond it are zero at this evaluation). */
+static WC_ALWAYS_INLINE void group_block(const sweep_layout *L, int g0, int g1, const double *lower,
+                                         const double *upper, double *sub) {
+  const int size = g1 - g0;
+  memset(sub, 0, (size_t)(size * size) * sizeof *sub);
+  for (int r = g0; r < g1; r++) {
+    double *row = sub + (r - g0) * size;
+    for (int e = L->lower_end[r]; e < L->lower.start[r + 1]; e++) row[L->lower.col[e] - g0] = lower[e];
+    for (int e = L->upper.start[r]; e < L->upper.start[r + 1] && L->upper.col[e] < g1; e++)
+      row[L->upper.col[e] - g0] = upper[e];
+  }
+}
+
 /* Structured factor: invert each cell's diagonal groups of I - gamma J, group after group,
- * into the head of its inverses (also one group of any size: the generic path). A group's
- * entries are its rows' lower ones from lower_end on and their upper ones up to the
- * group's end (those beyond it are zero at this evaluation). */
+ * into the head of its inverses (also one group of any size: the generic path). Groups the
+ * solve inverts itself (group_stored) are only checked here: a singular block fails the
+ * factor, as CVODE expects, never the solve. */
 static int32_t factor_groups(const wc_sweep *sweep, double gamma) {
   const sweep_layout *L = sweep->layout;
   const int32_t n = sweep->ode->n_cells;
@@ -786,20 +838,16 @@ static int32_t factor_groups(const wc_sweep *sweep, double gamma) {
     double *out = v.inverses;
     for (int g = 0; g < L->n_groups; g++) {
       const int g0 = L->group_start[g], g1 = L->group_start[g + 1], size = g1 - g0;
+      const bool stored = group_stored(L, size);
       if (size == 1) {
-        double pivot = 1.0 - gamma * (L->diagonal[g0] >= 0 ? v.upper[L->diagonal[g0]] : 0.0);
+        double pivot = group_pivot(L, g0, v.upper, gamma);
         if (!(pivot != 0.0) || !isfinite(1.0 / pivot)) return i;
-        *out++ = 1.0 / pivot;
+        if (stored) *out++ = 1.0 / pivot;
         continue;
       }
-      memset(sub, 0, (size_t)(size * size) * sizeof *sub);
-      for (int r = g0; r < g1; r++) {
-        double *row = sub + (r - g0) * size;
-        for (int e = L->lower_end[r]; e < L->lower.start[r + 1]; e++) row[L->lower.col[e] - g0] = v.lower[e];
-        for (int e = L->upper.start[r]; e < L->upper.start[r + 1] && L->upper.col[e] < g1; e++)
-          row[L->upper.col[e] - g0] = v.upper[e];
-      }
+      group_block(L, g0, g1, v.lower, v.upper, sub);
       if (!invert_block(size, sub, gamma, a, inv)) return i;
+      if (!stored) continue;
       memcpy(out, inv, (size_t)(size * size) * sizeof *out);
       out += size * size;
     }
@@ -833,8 +881,6 @@ wc_status wc_sweep_factor(wc_sweep *sweep, double gamma) {
   sweep->gamma = gamma;
   return WC_OK;
 }
-
-/* ---- solve ----------------------------------------------------------------------------- */
 
 /* ---- solve ----------------------------------------------------------------------------- */
 
@@ -878,17 +924,27 @@ static WC_ALWAYS_INLINE void solve_kernel(const int ns, const bool one_group, co
   const sweep_layout *L = sweep->layout;
   const int32_t n = sweep->ode->n_cells;
   const int nt = L->nt, n_groups = one_group ? 1 : L->n_groups;
-  const int inverses_size = inverses_stride(L), lower_size = lower_stride(L);
+  const int inverses_size = inverses_stride(L), lower_size = lower_stride(L), upper_size = upper_stride(L);
   const int32_t *start = sweep->sources->start, *source = sweep->sources->source;
   const int *target = sweep->ode->transport_target;
   const double gamma = sweep->gamma;
   double *acc = sweep->acc;
-  double r[64], xi[64];
+  double r[64], xi[64], single[64];
   for (int32_t j = 0; j < count; j++) {
     const int32_t i = cells ? cells[j] : j;
-    load_right_side(ns, nt, i, n, start, source, target, gamma, acc, sweep->remote, b, r);
     const double *inv = sweep->inverses.data + (size_t)i * (size_t)inverses_size, *grad = inv + L->n_inverse;
     const double *lower = sweep->lower.data + (size_t)i * (size_t)lower_size;
+    const double *upper = sweep->upper.data + (size_t)i * (size_t)upper_size;
+    /* The one-state groups' inverses first: independent divisions that overlap each other
+     * and the sums below, rather than one division in each group's chain. */
+    if (!one_group)
+      for (int k = 0; k < L->n_single; k++) {
+        const int d = L->single_diagonal[k];
+        single[k] = 1.0 / (1.0 - gamma * (d >= 0 ? upper[d] : 0.0));
+      }
+    const double *next_single = single;
+    const int(*next_pair)[4] = L->pair_entry;
+    load_right_side(ns, nt, i, n, start, source, target, gamma, acc, sweep->remote, b, r);
     for (int g = 0; g < n_groups; g++) {
       const int g0 = one_group ? 0 : L->group_start[g], g1 = one_group ? ns : L->group_start[g + 1], size = g1 - g0;
       if (!one_group)
@@ -899,8 +955,21 @@ static WC_ALWAYS_INLINE void solve_kernel(const int ns, const bool one_group, co
         }
       if (!one_group && size == 1) { /* most groups are one state: no loops */
         double s = 0.0;              /* (0.0 + p, as the loop: +0 where p is -0) */
-        s += *inv++ * r[g0];
+        s += *next_single++ * r[g0]; /* 1 / group_pivot, as the factor checked it */
         xi[g0] = s;
+        continue;
+      }
+      if (!one_group && size == 2) { /* inverted again, as the factor does (group_stored) */
+        const int *at = *next_pair++;
+        double sub[4] = {at[0] >= 0 ? upper[at[0]] : 0.0, at[1] >= 0 ? upper[at[1]] : 0.0,
+                         at[2] >= 0 ? lower[at[2]] : 0.0, at[3] >= 0 ? upper[at[3]] : 0.0};
+        double a[4], inv2[4];
+        (void)invert_block(2, sub, gamma, a, inv2); /* the factor checked it (group_block's values) */
+        for (int row = 0; row < 2; row++) {
+          double s = 0.0;
+          for (int c = 0; c < 2; c++) s += inv2[row * 2 + c] * r[g0 + c];
+          xi[g0 + row] = s;
+        }
         continue;
       }
       for (int row = 0; row < size; row++) {
@@ -970,7 +1039,10 @@ static void solve_totals(const wc_sweep *sweep, const double *b, double *x) {
 
 void wc_sweep_solve_cells(wc_sweep *sweep, const double *b, double *x, int32_t count, const int32_t *cells) {
   if (sweep->layout->n_groups > 1) {
-    solve_kernel(sweep->ode->n_states, false, sweep, b, x, count, cells);
+    switch (sweep->ode->n_states) { /* (wcsim's cells have 8) */
+    case 8: solve_kernel(8, false, sweep, b, x, count, cells); break;
+    default: solve_kernel(sweep->ode->n_states, false, sweep, b, x, count, cells); break;
+    }
     return;
   }
   switch (sweep->ode->n_states) {

@@ -118,6 +118,7 @@ void wc_sweep_solve(wc_sweep *sweep, const double *b, double *x);
  * [n_remote][n_transport] (borrowed) holds the remote cells' outflows when
  * wc_sweep_evaluate runs (the halo of the last f); the remote contributions G_u x_u of a
  * solve go into wc_sweep_remote_contributions (zero: each rank alone, block Jacobi).
+ * The sweep frees the list it built itself and reads this one from then on.
  */
 WC_NODISCARD wc_status wc_sweep_set_sources(wc_sweep *sweep, const wc_inflow_sources *sources,
                                             const double *remote_outflow);

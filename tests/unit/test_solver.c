@@ -538,9 +538,10 @@ static void test_sweep_packed_structure(void) {
     CU_ASSERT_TRUE(blocks_round_trip(sweep, N, NS, NT, NF, jac, grad, flux_grad));
     const double gamma = 0.5 + case_;
     CU_ASSERT_EQUAL_FATAL(wc_sweep_factor(sweep, gamma), WC_OK);
-    /* At most 15 J entries in the groups, 17 left of them, 14 G, 21 B, 15 inverse entries
-     * and the contribution (2), against 2 x 49 + 14 + 21 + 2 dense. */
-    CU_ASSERT_TRUE(wc_sweep_values_per_cell(sweep) <= 15 + 17 + 14 + 21 + 15 + 2);
+    /* At most 15 J entries in the groups, 17 left of them, 14 G, 21 B, 9 inverse entries
+     * (the 3-state group's: the solve inverts groups of one and two states itself) and the
+     * contribution (2), against 2 x 49 + 14 + 21 + 2 dense. */
+    CU_ASSERT_TRUE(wc_sweep_values_per_cell(sweep) <= 15 + 17 + 14 + 21 + 9 + 2);
     double error = sweep_vs_dense(sweep, &g, NS, NT, NF, target, jac, grad, flux_grad, gamma);
     if (error > 1e-10) fprintf(stderr, "\n  packed sweep vs dense: relative difference %.3g\n", error);
     CU_ASSERT_TRUE(error <= 1e-10);
@@ -570,8 +571,9 @@ static void test_sweep_pattern_grows(void) {
   CU_ASSERT_EQUAL_FATAL(wc_sweep_set_blocks(sweep, jac, grad, flux_grad), WC_OK);
   CU_ASSERT_EQUAL_FATAL(wc_sweep_factor(sweep, 0.8), WC_OK); /* (the inverses take the groups' shape) */
   const int small = wc_sweep_values_per_cell(sweep);
-  /* Groups 1,1,2,1, nothing left of them: 7 J, 7 inverse, 1 G, 1 contribution. */
-  CU_ASSERT_EQUAL(small, 7 + 7 + 1 + 1);
+  /* Groups 1,1,2,1, nothing left of them: 7 J, 1 G, 1 contribution, and no inverses (the
+   * solve inverts groups of one and two states itself). */
+  CU_ASSERT_EQUAL(small, 7 + 1 + 1);
 
   const int last = N - 1, reach_merged[NS] = {1, 1, 3, 3, 4}, reach_split[NS] = {0, 1, 3, 3, 4};
   jac[(last * NS + 4) * NS + 1] = 0.25;  /* left of its group */
@@ -583,9 +585,9 @@ static void test_sweep_pattern_grows(void) {
   CU_ASSERT_TRUE(blocks_round_trip(sweep, N, NS, NT, NF, jac, grad, flux_grad));
   CU_ASSERT_EQUAL_FATAL(wc_sweep_factor(sweep, 1.3), WC_OK);
   CU_ASSERT_TRUE(blocks_round_trip(sweep, N, NS, NT, NF, jac, grad, flux_grad));
-  /* + J(0,1) and J(4,1), 1 G, 1 B, and 4 - 2 more inverse entries. Split again, the
-   * inverses are as before; J(0,1) stays in the pattern (zero now). */
-  CU_ASSERT_EQUAL(wc_sweep_values_per_cell(sweep), small + 2 + 1 + 1 + 2);
+  /* + J(0,1) and J(4,1), 1 G, 1 B; groups 2,2,1 store no inverses either. Split again,
+   * J(0,1) stays in the pattern (zero now). */
+  CU_ASSERT_EQUAL(wc_sweep_values_per_cell(sweep), small + 2 + 1 + 1);
   CU_ASSERT_TRUE(sweep_vs_dense(sweep, &g, NS, NT, NF, target, jac, grad, flux_grad, 1.3) <= 1e-10);
 
   jac[(last * NS + 0) * NS + 1] = 0.0; /* the coupling vanishes everywhere */
