@@ -31,7 +31,7 @@ double wc_model_surface_outflow(const wc_model *model, const wc_cell_static *cel
   double v = positive(surface_mm);
   if (cell->reservoir >= 0) {
     /* Level-pool reservoir: release proportional to storage, plus fast spill above capacity. */
-    return v * model->release_per_s + positive(v - cell->capacity_mm) * model->spill_per_s;
+    return v * model->release_per_s + positive(v - model->reservoir_store[cell->reservoir].capacity_mm) * model->spill_per_s;
   }
   double depth_m = v * 1e-3;
   if (!cell->is_channel) {
@@ -52,29 +52,36 @@ double wc_model_surface_outflow(const wc_model *model, const wc_cell_static *cel
 /* Share of a demand a store can supply: S/(S + k), 1/2 at S = k, 0 when empty. */
 static inline double supply_share(double store, double half_store) { return store / (store + half_store); }
 
+/* The point sources discharging into a cell (most have none: zeros). */
+static inline wc_point_inflow point_inflow_of(const wc_model *model, const wc_cell_static *cell) {
+  return cell->point_source >= 0 ? model->point_inflow[cell->point_source] : (wc_point_inflow){0.0, 0.0};
+}
+
 static wc_status reservoir_rhs(const wc_model *model, const wc_cell_static *cell, const wc_cell_forcing *f,
                                const double *y, const double *inflow, double *ydot, double *outflow, double *flux) {
   const wc_parameters *p = &model->parameters;
+  const wc_reservoir_store *store = &model->reservoir_store[cell->reservoir];
+  const wc_point_inflow point = point_inflow_of(model, cell);
   double v = positive(y[WC_STATE_SURFACE]);
-  double fill = cell->capacity_mm > 0 ? v / cell->capacity_mm : 0;
+  double fill = store->capacity_mm > 0 ? v / store->capacity_mm : 0;
   /* Lake area grows as storage^(2/3) (a cone-like basin), at capacity the given surface. */
-  double evaporation = p->open_water_pet_factor * f->pet_mm_s * cell->surface_at_capacity_fraction * two_thirds_power(fill);
+  double evaporation = p->open_water_pet_factor * f->pet_mm_s * store->surface_at_capacity_fraction * two_thirds_power(fill);
   double release = wc_model_surface_outflow(model, cell, v);
   double n = positive(y[WC_STATE_SURFACE_N]);
   double n_out = n * release / (v + WC_SURFACE_WATER_GUARD_MM);
   double retention = model->reservoir_retention_per_s * n;
   for (int s = 0; s < WC_STATE_COUNT; ++s) ydot[s] = 0;
-  ydot[WC_STATE_SURFACE] = f->precipitation_mm_s + cell->point_water_mm_per_s + inflow[WC_TRANSPORT_WATER] -
+  ydot[WC_STATE_SURFACE] = f->precipitation_mm_s + point.water_mm_per_s + inflow[WC_TRANSPORT_WATER] -
                            evaporation - release;
-  ydot[WC_STATE_SURFACE_N] = f->n_deposition_kg_ha_s + cell->point_n_kg_ha_per_s + inflow[WC_TRANSPORT_N] -
+  ydot[WC_STATE_SURFACE_N] = f->n_deposition_kg_ha_s + point.n_kg_ha_per_s + inflow[WC_TRANSPORT_N] -
                              retention - n_out;
   outflow[WC_TRANSPORT_WATER] = release;
   outflow[WC_TRANSPORT_N] = n_out;
   if (flux) {
-    flux[WC_FLUX_WATER_IN] = f->precipitation_mm_s + cell->point_water_mm_per_s;
+    flux[WC_FLUX_WATER_IN] = f->precipitation_mm_s + point.water_mm_per_s;
     flux[WC_FLUX_WATER_ET] = evaporation;
     flux[WC_FLUX_WATER_OUT] = release;
-    flux[WC_FLUX_N_IN] = f->n_deposition_kg_ha_s + cell->point_n_kg_ha_per_s;
+    flux[WC_FLUX_N_IN] = f->n_deposition_kg_ha_s + point.n_kg_ha_per_s;
     flux[WC_FLUX_N_LOSS] = retention;
     flux[WC_FLUX_N_OUT] = n_out;
     flux[WC_FLUX_WATER_USE] = 0; /* reservoir supply is not a jurisdiction's water use */
@@ -91,6 +98,8 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
   const wc_cell_forcing *f = &model->forcing[node];
   if (cell->reservoir >= 0) return reservoir_rhs(model, cell, f, y, inflow, ydot, outflow, flux);
   const wc_parameters *p = &model->parameters;
+  const wc_point_inflow point = point_inflow_of(model, cell);
+  const double *fertiliser = model->fertiliser_rate_kg_ha_s[cell->land_use_class];
 
   double snow = positive(y[WC_STATE_SNOW]), soil = positive(y[WC_STATE_SOIL]);
   double groundwater = positive(y[WC_STATE_GROUNDWATER]), surface = positive(y[WC_STATE_SURFACE]);
@@ -136,7 +145,7 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
   double leaching = soil_c * (percolation + recharge);
   double runoff_n = p->runoff_n_extraction * soil_c * (infiltration_excess + quick_excess);
   /* Ammonia escapes from the applied inorganic N (urea, ammonium in manure) on the spot. */
-  double volatilisation = p->fertiliser_volatilisation_fraction * f->fertiliser_inorganic_kg_ha_s;
+  double volatilisation = p->fertiliser_volatilisation_fraction * fertiliser[WC_FERTILISER_INORGANIC];
   double t_factor = f->temperature_factor;
   double moisture = cell->field_capacity_mm > 0 ? fmin(1.0, soil / cell->field_capacity_mm) : 0;
   double mineralisation = cell->mineralisation_per_s * t_factor * moisture * organic;
@@ -169,21 +178,21 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
   ydot[WC_STATE_SNOW] = snowfall - melt;
   ydot[WC_STATE_SOIL] = to_soil - et - percolation;
   ydot[WC_STATE_GROUNDWATER] = percolation + recharge - baseflow - use_pumped;
-  ydot[WC_STATE_SURFACE] = runoff + baseflow + cell->point_water_mm_per_s + inflow[WC_TRANSPORT_WATER] - q_out - use_river;
-  ydot[WC_STATE_NO3] = f->n_deposition_kg_ha_s + f->fertiliser_inorganic_kg_ha_s - volatilisation + mineralisation -
+  ydot[WC_STATE_SURFACE] = runoff + baseflow + point.water_mm_per_s + inflow[WC_TRANSPORT_WATER] - q_out - use_river;
+  ydot[WC_STATE_NO3] = f->n_deposition_kg_ha_s + fertiliser[WC_FERTILISER_INORGANIC] - volatilisation + mineralisation -
                        uptake - denitrification - leaching - runoff_n;
-  ydot[WC_STATE_ORGANIC_N] = f->fertiliser_organic_kg_ha_s + returned - mineralisation;
+  ydot[WC_STATE_ORGANIC_N] = fertiliser[WC_FERTILISER_ORGANIC] + returned - mineralisation;
   ydot[WC_STATE_GROUNDWATER_N] = leaching - baseflow_n - aquifer_loss - use_pumped_n;
-  ydot[WC_STATE_SURFACE_N] = runoff_n + (baseflow_n - riparian_loss) + cell->point_n_kg_ha_per_s + inflow[WC_TRANSPORT_N] -
+  ydot[WC_STATE_SURFACE_N] = runoff_n + (baseflow_n - riparian_loss) + point.n_kg_ha_per_s + inflow[WC_TRANSPORT_N] -
                              retention - n_out - use_river_n;
   outflow[WC_TRANSPORT_WATER] = q_out;
   outflow[WC_TRANSPORT_N] = n_out;
   if (flux) {
-    flux[WC_FLUX_WATER_IN] = f->precipitation_mm_s + cell->point_water_mm_per_s;
+    flux[WC_FLUX_WATER_IN] = f->precipitation_mm_s + point.water_mm_per_s;
     flux[WC_FLUX_WATER_ET] = et;
     flux[WC_FLUX_WATER_OUT] = q_out;
-    flux[WC_FLUX_N_IN] = f->n_deposition_kg_ha_s + f->fertiliser_inorganic_kg_ha_s + f->fertiliser_organic_kg_ha_s +
-                         cell->point_n_kg_ha_per_s;
+    flux[WC_FLUX_N_IN] = f->n_deposition_kg_ha_s + fertiliser[WC_FERTILISER_INORGANIC] + fertiliser[WC_FERTILISER_ORGANIC] +
+                         point.n_kg_ha_per_s;
     flux[WC_FLUX_N_LOSS] =
         volatilisation + uptake - returned + denitrification + aquifer_loss + riparian_loss + retention;
     flux[WC_FLUX_N_OUT] = n_out;

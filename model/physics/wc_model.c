@@ -88,17 +88,27 @@ static wc_status place_point_sources(wc_model *model, const wc_point_source_list
                             k, source->name, source->lon_deg, source->lat_deg, basin->name, reason);
       break;
     }
-    wc_model_add_point_source(model, node, source->discharge_m3_per_s, source->tn_concentration_mg_per_l);
+    status = wc_model_add_point_source(model, node, source->discharge_m3_per_s, source->tn_concentration_mg_per_l);
+    if (status != WC_OK) break;
   }
   free(area);
   return status;
 }
 
-void wc_model_add_point_source(wc_model *model, int32_t node, double discharge_m3_per_s, double tn_mg_per_l) {
+wc_status wc_model_add_point_source(wc_model *model, int32_t node, double discharge_m3_per_s, double tn_mg_per_l) {
   wc_cell_static *cell = &model->cells[node];
-  cell->point_water_mm_per_s += discharge_m3_per_s / model->cell_area_m2 * 1e3;
+  if (cell->point_source < 0) {
+    wc_point_inflow *grown = realloc(model->point_inflow, ((size_t)model->n_point_sources + 1) * sizeof *grown);
+    WC_CHECK(grown != NULL, WC_ERR_MEMORY, "out of memory for %d point sources", (int)model->n_point_sources + 1);
+    model->point_inflow = grown;
+    grown[model->n_point_sources] = (wc_point_inflow){0.0, 0.0};
+    cell->point_source = model->n_point_sources++;
+  }
+  wc_point_inflow *in = &model->point_inflow[cell->point_source];
+  in->water_mm_per_s += discharge_m3_per_s / model->cell_area_m2 * 1e3;
   /* m3/s * mg/L = g/s; to kg/s, then per hectare of the cell. */
-  cell->point_n_kg_ha_per_s += discharge_m3_per_s * tn_mg_per_l * 1e-3 / (model->cell_area_m2 * 1e-4);
+  in->n_kg_ha_per_s += discharge_m3_per_s * tn_mg_per_l * 1e-3 / (model->cell_area_m2 * 1e-4);
+  return WC_OK;
 }
 
 static double land_use_uptake(const wc_land_use_class *cls) {
@@ -109,17 +119,24 @@ static double land_use_uptake(const wc_land_use_class *cls) {
   return wc_crop_annual_uptake_kg_per_ha(cls->crop_class);
 }
 
-/* Mineralisation rate, soil organic N and initial inorganic N by land use: tilled
- * cropland, forest, and the rest (grassland, urban, water) with the grassland values. */
+/* Mineralisation rate by land use: tilled cropland, and the rest. */
 static void land_use_organic_n(const wc_parameters *p, const wc_land_use_class *cls, wc_cell_static *c) {
+  c->mineralisation_per_s = (strcmp(cls->crop_class, "cropland") == 0 ? p->mineralisation_cropland_per_day
+                                                                       : p->mineralisation_natural_per_day) /
+                            SECONDS_PER_DAY;
+}
+
+/* Soil organic N and initial inorganic N by land use, kg/ha: tilled cropland, forest, and
+ * the rest (grassland, urban, water) with the grassland values. Needed once, for the
+ * initial state, so not kept per cell. */
+static void land_use_initial_n(const wc_parameters *p, const wc_land_use_class *cls, double *inorganic_kg_ha,
+                               double *soil_organic_kg_ha) {
   if (strcmp(cls->crop_class, "cropland") == 0) {
-    c->mineralisation_per_s = p->mineralisation_cropland_per_day / SECONDS_PER_DAY;
-    c->soil_organic_n_kg_ha = p->soil_organic_n_cropland_kg_per_ha;
-    c->initial_inorganic_n_kg_ha = p->initial_inorganic_n_cropland_kg_per_ha;
+    *soil_organic_kg_ha = p->soil_organic_n_cropland_kg_per_ha;
+    *inorganic_kg_ha = p->initial_inorganic_n_cropland_kg_per_ha;
   } else {
-    c->initial_inorganic_n_kg_ha = p->initial_inorganic_n_kg_per_ha;
-    c->mineralisation_per_s = p->mineralisation_natural_per_day / SECONDS_PER_DAY;
-    c->soil_organic_n_kg_ha =
+    *inorganic_kg_ha = p->initial_inorganic_n_kg_per_ha;
+    *soil_organic_kg_ha =
         strcmp(cls->name, "forest") == 0 ? p->soil_organic_n_forest_kg_per_ha : p->soil_organic_n_grassland_kg_per_ha;
   }
 }
@@ -139,7 +156,7 @@ static wc_status fill_cells(wc_model *model) {
   for (int32_t i = 0; i < model->n; ++i) {
     int32_t cell = graph->cell[i];
     wc_cell_static *c = &model->cells[i];
-    c->reservoir = -1;
+    c->reservoir = c->point_source = -1;
     c->is_channel = basin->channel[cell] != 0;
     c->slope_sqrt = sqrt(basin->slope[cell]);
     double link = wc_drainage_graph_link_length_m(graph, i);
@@ -152,7 +169,7 @@ static wc_status fill_cells(wc_model *model) {
     const wc_land_use_class *cls = cell_land_use(basin, cell);
     WC_CHECK(cls, WC_ERR_INPUT, "basin '%s': cell row %d, column %d has land use %d, not in its table", basin->name,
              graph->row[i], graph->col[i], basin->land_use[cell]);
-    c->land_use_class = (int32_t)(cls - basin->land_use_classes);
+    c->land_use_class = (int16_t)(cls - basin->land_use_classes); /* < INT16_MAX: model_build */
     c->manning_n = cls->manning_n;
     c->impervious = cls->impervious_fraction;
     c->uptake_annual_kg_ha = land_use_uptake(cls);
@@ -182,9 +199,10 @@ static wc_status fill_cells(wc_model *model) {
     c->reservoir = r;
     /* Reservoir supply is an operating rule, not a jurisdiction's withdrawal (docs/model.md). */
     c->takes_river_water = 0;
-    c->capacity_mm = reservoir->capacity_m3 / model->cell_area_m2 * 1e3;
+    wc_reservoir_store *store = &model->reservoir_store[r];
+    store->capacity_mm = reservoir->capacity_m3 / model->cell_area_m2 * 1e3;
     double surface_km2 = isfinite(reservoir->area_at_capacity_km2) ? reservoir->area_at_capacity_km2 : 1.0;
-    c->surface_at_capacity_fraction = surface_km2 * 1e6 / model->cell_area_m2;
+    store->surface_at_capacity_fraction = surface_km2 * 1e6 / model->cell_area_m2;
   }
   for (int32_t i = 0; i < model->n; ++i) model->cells[i].use_half_storage_mm = wc_model_use_half_storage_mm(model, &model->cells[i]);
   return WC_OK;
@@ -245,8 +263,13 @@ static wc_status model_build(wc_model *model, const wc_scenario *scenario) {
   WC_MALLOC(model->elevation_m, (size_t)model->n, "cell elevation");
   WC_MALLOC(model->latitude_deg, (size_t)model->n, "cell latitude");
   model->n_land_use = model->basin->n_land_use;
+  WC_CHECK(model->n_land_use < INT16_MAX, WC_ERR_INPUT, "basin '%s' has %d land-use classes; at most %d are supported",
+           model->basin->name, (int)model->n_land_use, INT16_MAX - 1);
   model->fertiliser_kg_ha = calloc((size_t)model->n_land_use + 1, sizeof *model->fertiliser_kg_ha);
-  WC_CHECK(model->fertiliser_kg_ha != NULL, WC_ERR_MEMORY, "out of memory for fertiliser plans");
+  model->fertiliser_rate_kg_ha_s = calloc((size_t)model->n_land_use + 1, sizeof *model->fertiliser_rate_kg_ha_s);
+  model->reservoir_store = calloc((size_t)model->basin->n_reservoirs + 1, sizeof *model->reservoir_store);
+  WC_CHECK(model->fertiliser_kg_ha && model->fertiliser_rate_kg_ha_s && model->reservoir_store, WC_ERR_MEMORY,
+           "out of memory for fertiliser plans and reservoirs");
   WC_CALL(fill_cells(model));
   if (scenario) {
     WC_CALL(apply_plans(model, &scenario->management.fertiliser, "fertiliser"));
@@ -294,6 +317,9 @@ void wc_model_destroy(wc_model **model) {
   free((*model)->use_river_mm_per_km2);
   free((*model)->use_pumping_mm_per_km2);
   free((*model)->fertiliser_kg_ha);
+  free((*model)->fertiliser_rate_kg_ha_s);
+  free((*model)->reservoir_store);
+  free((*model)->point_inflow);
   free((*model)->flux_row);
   free((*model)->row_node);
   free((*model)->row_jurisdiction);
@@ -359,16 +385,18 @@ void wc_model_initial_state(const wc_model *model, double *y) {
     double *s = y + (size_t)i * WC_STATE_COUNT;
     for (int k = 0; k < WC_STATE_COUNT; ++k) s[k] = 0;
     if (c->reservoir >= 0) {
-      s[WC_STATE_SURFACE] = p->reservoir_initial_fraction * c->capacity_mm;
+      s[WC_STATE_SURFACE] = p->reservoir_initial_fraction * model->reservoir_store[c->reservoir].capacity_mm;
       /* mg/L * mm over the cell = mg/m2; 1 mg/m2 = 0.01 kg/ha. */
       s[WC_STATE_SURFACE_N] = 0.01 * p->initial_groundwater_n_mg_per_l * s[WC_STATE_SURFACE];
       continue;
     }
     s[WC_STATE_SOIL] = p->initial_soil_fraction_of_fc * c->field_capacity_mm;
     s[WC_STATE_GROUNDWATER] = p->initial_groundwater_mm;
-    s[WC_STATE_NO3] = c->initial_inorganic_n_kg_ha;
+    double inorganic_kg_ha, soil_organic_kg_ha;
+    land_use_initial_n(p, &model->basin->land_use_classes[c->land_use_class], &inorganic_kg_ha, &soil_organic_kg_ha);
+    s[WC_STATE_NO3] = inorganic_kg_ha;
     /* The organic pool is the active share; the stable rest does not take part (docs/model.md). */
-    s[WC_STATE_ORGANIC_N] = p->active_organic_fraction * c->soil_organic_n_kg_ha;
+    s[WC_STATE_ORGANIC_N] = p->active_organic_fraction * soil_organic_kg_ha;
     s[WC_STATE_GROUNDWATER_N] = 0.01 * p->initial_groundwater_n_mg_per_l * p->initial_groundwater_mm;
   }
 }
@@ -419,6 +447,9 @@ wc_status wc_model_set_forcing(wc_model *model, wc_time_s start, double step_s, 
   double uptake_shape = uptake_shape_per_day(day_of_year) / SECONDS_PER_DAY;
   double dry = model->dry_deposition_kg_ha_yr / SECONDS_PER_YEAR;
   const wc_parameters *pm = &model->parameters;
+  for (int32_t k = 0; k < model->n_land_use; ++k)
+    for (int kind = 0; kind < 2; ++kind)
+      model->fertiliser_rate_kg_ha_s[k][kind] = model->fertiliser_kg_ha[k][kind][month - 1] / month_seconds;
   for (int32_t i = 0; i < model->n; ++i) {
     double p = precipitation_mm[i], t = temperature_c[i];
     double theta_factor = pow(pm->stream_retention_theta, t - 20.0);
@@ -440,9 +471,6 @@ wc_status wc_model_set_forcing(wc_model *model, wc_time_s start, double step_s, 
         SECONDS_PER_DAY;
     /* Wet deposition: mg/L times mm of rain = mg/m2; 1 mg/m2 = 0.01 kg/ha. */
     f->n_deposition_kg_ha_s = 0.01 * model->wet_deposition_mg_l * f->precipitation_mm_s + dry;
-    const double(*plan)[12] = model->fertiliser_kg_ha[c->land_use_class];
-    f->fertiliser_inorganic_kg_ha_s = plan[WC_FERTILISER_INORGANIC][month - 1] / month_seconds;
-    f->fertiliser_organic_kg_ha_s = plan[WC_FERTILISER_ORGANIC][month - 1] / month_seconds;
     f->uptake_demand_kg_ha_s = t > 0 ? c->uptake_annual_kg_ha * uptake_shape : 0.0;
     /* Linear rain/snow split over +-1 degC around the threshold. */
     double snow_share = fmin(1.0, fmax(0.0, 0.5 - (t - pm->snow_threshold_c) / 2.0));

@@ -129,8 +129,9 @@ void wc_model_override_surface(wc_model *model, double impervious_fraction, doub
                                double manning_n);
 
 /* Add a constant point source at model node `node` (m3/s of water carrying TN in mg/L); scenario
- * point sources go through this after being placed on the river. */
-void wc_model_add_point_source(wc_model *model, int32_t node, double discharge_m3_per_s, double tn_mg_per_l);
+ * point sources go through this after being placed on the river. WC_ERR_MEMORY if out of memory. */
+WC_NODISCARD wc_status wc_model_add_point_source(wc_model *model, int32_t node, double discharge_m3_per_s,
+                                                 double tn_mg_per_l);
 
 /* Replace the parameters (rates derived from them are recomputed). */
 void wc_model_set_parameters(wc_model *model, const wc_parameters *parameters);

@@ -26,12 +26,20 @@ static wc_status gather_cells(const wc_model *whole, wc_model *local) {
   return WC_OK;
 }
 
-/* The fertiliser plans per land-use class and the monthly water use per jurisdiction
- * (small tables), copied whole so the two models can be destroyed independently. */
+/* The fertiliser plans and rates per land-use class, the reservoirs' stores, the point
+ * sources' inflows and the monthly water use per jurisdiction (small tables), copied
+ * whole so the two models can be destroyed independently; the cells keep their indices. */
 static wc_status copy_tables(const wc_model *whole, wc_model *local) {
   size_t classes = (size_t)whole->n_land_use + 1;
+  size_t reservoirs = (size_t)whole->basin->n_reservoirs + 1, points = (size_t)whole->n_point_sources;
   WC_MALLOC(local->fertiliser_kg_ha, classes, "local fertiliser plans");
   memcpy(local->fertiliser_kg_ha, whole->fertiliser_kg_ha, classes * sizeof *whole->fertiliser_kg_ha);
+  WC_MALLOC(local->fertiliser_rate_kg_ha_s, classes, "local fertiliser rates");
+  memcpy(local->fertiliser_rate_kg_ha_s, whole->fertiliser_rate_kg_ha_s, classes * sizeof *whole->fertiliser_rate_kg_ha_s);
+  WC_MALLOC(local->reservoir_store, reservoirs, "local reservoir stores");
+  memcpy(local->reservoir_store, whole->reservoir_store, reservoirs * sizeof *whole->reservoir_store);
+  WC_MALLOC(local->point_inflow, points + 1, "local point sources");
+  if (points > 0) memcpy(local->point_inflow, whole->point_inflow, points * sizeof *whole->point_inflow);
   if (!whole->use_river_mm_per_km2) return WC_OK;
   size_t n = (size_t)whole->n_jurisdictions;
   WC_MALLOC(local->use_river_mm_per_km2, n, "local water use per jurisdiction");
@@ -71,6 +79,9 @@ wc_status wc_model_create_local(const wc_model *whole, int32_t n_cells, const in
   local->use_river_mm_per_km2 = local->use_pumping_mm_per_km2 = NULL;
   local->flux_row = local->row_node = local->row_jurisdiction = NULL;
   local->fertiliser_kg_ha = NULL;
+  local->fertiliser_rate_kg_ha_s = NULL;
+  local->reservoir_store = NULL;
+  local->point_inflow = NULL;
   local->n_rows = 0;
   wc_status status = WC_OK;
   size_t n = (size_t)n_cells;

@@ -15,11 +15,15 @@
 enum { WC_FERTILISER_INORGANIC = 0, WC_FERTILISER_ORGANIC = 1 };
 
 typedef struct wc_cell_static {
-  /* routing (the small fields first and together: the record has no padding) */
+  /* the small fields first and together: the record has no padding */
   uint8_t is_channel;
-  uint8_t takes_river_water;  /* water use: a channel cell (no reservoir), whose river and valley
-                                 aquifer supply the jurisdiction's use */
-  int32_t reservoir;        /* index into the basin's reservoirs, -1 for none */
+  uint8_t takes_river_water; /* water use: a channel cell (no reservoir), whose river and valley
+                                aquifer supply the jurisdiction's use */
+  int16_t land_use_class;    /* index into the basin's land-use table (fertiliser plan, initial N) */
+  int32_t reservoir;         /* index into the basin's reservoirs (model->reservoir_store), -1 for none */
+  int32_t jurisdiction;      /* index into the basin's jurisdiction table, -1 for none */
+  int32_t point_source;      /* index into model->point_inflow, -1 for none */
+  /* routing */
   double slope_sqrt;        /* sqrt(slope) */
   double link_length_m;     /* along the D8 link (cell size at an outlet) */
   double manning_n;         /* overland roughness (land use) */
@@ -31,28 +35,29 @@ typedef struct wc_cell_static {
   double field_capacity_mm, saturation_mm;
   double uptake_annual_kg_ha; /* N uptake potential per year */
   double uptake_return;       /* share of uptake back to the organic pool */
-  double mineralisation_per_s;   /* of the active organic pool at 20 degC, by land use */
-  double soil_organic_n_kg_ha;   /* total soil organic N (the active share starts the organic pool) */
-  double initial_inorganic_n_kg_ha; /* by land use */
+  double mineralisation_per_s; /* of the active organic pool at 20 degC, by land use */
   /* water use (scenario management.water_use) */
-  int32_t jurisdiction;       /* index into the basin's jurisdiction table, -1 for none */
-  /* index into the basin's land-use table: the fertiliser plan of the cell's class */
-  int32_t land_use_class;
   double area_up_km2;         /* contributing area: withdrawals are shared in proportion */
   double use_half_storage_mm; /* surface storage at which a withdrawal gets half its demand */
-  /* reservoirs */
-  double capacity_mm;         /* storage at capacity, mm over the cell */
-  double surface_at_capacity_fraction; /* lake area at capacity / cell area */
-  /* point sources (constant) */
-  double point_water_mm_per_s, point_n_kg_ha_per_s;
 } wc_cell_static;
+
+/* What only a few cells have lives in small tables beside the per-cell records (memory
+ * per cell, docs/performance.md): a reservoir's storage at capacity and lake surface, and
+ * the constant inflow of point sources. */
+typedef struct wc_reservoir_store {
+  double capacity_mm;                  /* storage at capacity, mm over the cell */
+  double surface_at_capacity_fraction; /* lake area at capacity / cell area */
+} wc_reservoir_store;
+
+typedef struct wc_point_inflow {
+  double water_mm_per_s, n_kg_ha_per_s; /* all sources discharging into the cell */
+} wc_point_inflow;
 
 /* Forcing-driven rates of one cell for the current interval (per second). */
 typedef struct wc_cell_forcing {
   double precipitation_mm_s;
   double pet_mm_s;
   double n_deposition_kg_ha_s;     /* wet + dry */
-  double fertiliser_inorganic_kg_ha_s, fertiliser_organic_kg_ha_s;
   double uptake_demand_kg_ha_s;    /* seasonal demand before N limitation */
   /* Functions of the interval's temperature alone, computed once per interval. */
   double snowfall_mm_s, rain_mm_s;  /* precipitation split by temperature */
@@ -79,6 +84,13 @@ struct wc_model {
    * [n_land_use][WC_FERTILISER_INORGANIC or _ORGANIC][month 0..11]. */
   int32_t n_land_use;
   double (*fertiliser_kg_ha)[2][12];
+  /* This interval's rates of the plans, kg/ha/s: [n_land_use][WC_FERTILISER_...] (per
+   * class, not per cell; wc_model_set_forcing). */
+  double (*fertiliser_rate_kg_ha_s)[2];
+  /* Rare features (see wc_reservoir_store): [the basin's n_reservoirs], [n_point_sources]. */
+  wc_reservoir_store *reservoir_store;
+  int32_t n_point_sources;
+  wc_point_inflow *point_inflow;
   /* Water use per jurisdiction index and month, from every scenario entry on it or on a
    * jurisdiction enclosing it: river withdrawal and pumping, in mm over a channel cell per
    * km2 of the cell's contributing area; totals per month. */

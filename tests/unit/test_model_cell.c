@@ -355,9 +355,9 @@ static int32_t hillslope_cell(bool cropland) {
   const wc_parameters *p = &model->parameters;
   for (int32_t i = 0; i < model->n; ++i) {
     const wc_cell_static *c = &model->cells[i];
-    if (c->is_channel || c->reservoir >= 0 || c->point_water_mm_per_s > 0) continue;
+    if (c->is_channel || c->reservoir >= 0 || c->point_source >= 0) continue;
     if (cropland ? c->uptake_return == p->crop_residue_fraction
-                 : c->soil_organic_n_kg_ha == p->soil_organic_n_forest_kg_per_ha)
+                 : strcmp(model->basin->land_use_classes[c->land_use_class].name, "forest") == 0)
       return i;
   }
   return -1;
@@ -394,7 +394,7 @@ static void nitrogen_processes_follow_their_parameters(void) {
     off = defaults;
     off.fertiliser_volatilisation_fraction = 0;
     evaluate(&off, i, y, ydot0, flux0);
-    double applied = model->forcing[i].fertiliser_inorganic_kg_ha_s;
+    double applied = model->fertiliser_rate_kg_ha_s[c->land_use_class][WC_FERTILISER_INORGANIC];
     CU_ASSERT(crop ? applied > 0 : applied == 0);
     CU_ASSERT_DOUBLE_EQUAL(ydot[WC_STATE_NO3] - ydot0[WC_STATE_NO3],
                            -defaults.fertiliser_volatilisation_fraction * applied, 1e-18);

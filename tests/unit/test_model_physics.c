@@ -155,7 +155,7 @@ static void advection_with_decay_along_a_channel(void) {
   p.stream_retention_small_per_day = p.stream_retention_large_per_day = k_per_day;
   wc_model_set_parameters(model, &p);
   const double discharge = 2.0, c0 = 10.0;
-  wc_model_add_point_source(model, 0, discharge, c0);
+  CU_ASSERT_EQUAL_FATAL(wc_model_add_point_source(model, 0, discharge, c0), WC_OK);
   const wc_graph_ode *ode = wc_model_ode(model);
   double *y = calloc((size_t)ode->n_cells * WC_STATE_COUNT, sizeof *y);
   wc_integrator *integrator = make_integrator(model, 1e-8);
