@@ -13,6 +13,7 @@
  * A rank-local model gets its own rows over its own cells (the rule looks at the basin's
  * graph, not at where the ranks cut it); summed over ranks they are the basin's.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "wc_model_private.h"
@@ -54,10 +55,8 @@ wc_status wc_model_assign_budget_rows(wc_model *model) {
   /* Shared row of each jurisdiction index (slot n_jurisdictions: cells without one). */
   int32_t *shared = malloc(((size_t)n_jurisdictions + 1) * sizeof *shared);
   model->flux_row = malloc(((size_t)n + 1) * sizeof *model->flux_row);
-  model->row_node = malloc(((size_t)n + 1) * sizeof *model->row_node);
-  model->row_jurisdiction = malloc(((size_t)n + 1) * sizeof *model->row_jurisdiction);
   wc_status status = WC_OK;
-  if (!tracked || !shared || !model->flux_row || !model->row_node || !model->row_jurisdiction) {
+  if (!tracked || !shared || !model->flux_row) {
     status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory for the budget rows of %d cells", (int)n);
     goto done;
   }
@@ -66,23 +65,32 @@ wc_status wc_model_assign_budget_rows(wc_model *model) {
   /* Rows in order of first appearance along the local nodes: the same on every run. */
   for (int32_t i = 0; i < n; ++i) {
     int32_t g = basin_node(model, i);
-    int32_t id = basin->jurisdiction[basin->graph->cell[g]];
-    int32_t row;
     if (tracked[g]) {
-      row = model->n_rows++;
-      model->row_node[row] = i;
-      model->row_jurisdiction[row] = id;
-    } else {
-      int32_t index = id >= 0 ? wc_basin_find_jurisdiction(basin, id) : -1;
-      int32_t slot = index >= 0 ? index : n_jurisdictions;
-      if (shared[slot] < 0) {
-        shared[slot] = model->n_rows++;
-        model->row_node[shared[slot]] = -1;
-        model->row_jurisdiction[shared[slot]] = index >= 0 ? id : -1;
-      }
-      row = shared[slot];
+      model->flux_row[i] = model->n_rows++;
+      continue;
     }
-    model->flux_row[i] = row;
+    int32_t id = basin->jurisdiction[basin->graph->cell[g]];
+    int32_t index = id >= 0 ? wc_basin_find_jurisdiction(basin, id) : -1;
+    int32_t slot = index >= 0 ? index : n_jurisdictions;
+    if (shared[slot] < 0) shared[slot] = model->n_rows++;
+    model->flux_row[i] = shared[slot];
+  }
+  /* Per row (far fewer than cells): the node it tracks alone or -1, and its jurisdiction
+   * id (-1 for cells without one). A row is first met in the order it was numbered. */
+  model->row_node = malloc(((size_t)model->n_rows + 1) * sizeof *model->row_node);
+  model->row_jurisdiction = malloc(((size_t)model->n_rows + 1) * sizeof *model->row_jurisdiction);
+  if (!model->row_node || !model->row_jurisdiction) {
+    status = wc_error_set(WC_ERR_MEMORY, __FILE__, __LINE__, "out of memory for %d budget rows", (int)model->n_rows);
+    goto done;
+  }
+  for (int32_t i = 0, filled = 0; i < n; ++i) {
+    if (model->flux_row[i] != filled) continue;
+    int32_t g = basin_node(model, i);
+    int32_t id = basin->jurisdiction[basin->graph->cell[g]];
+    bool alone = tracked[g];
+    model->row_node[filled] = alone ? i : -1;
+    model->row_jurisdiction[filled] = alone || (id >= 0 && wc_basin_find_jurisdiction(basin, id) >= 0) ? id : -1;
+    filled++;
   }
   model->ode.n_flux_rows = model->n_rows;
   model->ode.flux_row = model->flux_row;
