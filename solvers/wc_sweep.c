@@ -806,9 +806,9 @@ static WC_ALWAYS_INLINE int32_t factor_lanes(const int ns, const wc_sweep *sweep
   return -1;
 }
 
-/* 1 - gamma J_rr of a one-state group at row r. */
-static inline double group_pivot(const sweep_layout *L, int r, const double *upper, double gamma) {
-  return 1.0 - gamma * (L->diagonal[r] >= 0 ? upper[L->diagonal[r]] : 0.0);
+/* 1 - gamma J_rr of a one-state group whose J_rr sits at upper[diagonal] (-1: zero). */
+static inline double group_pivot(int diagonal, const double *upper, double gamma) {
+  return 1.0 - gamma * (diagonal >= 0 ? upper[diagonal] : 0.0);
 }
 
 /* A group's J entries, dense [size][size]: its rows' lower ones from lower_end on and
@@ -840,7 +840,7 @@ static int32_t factor_groups(const wc_sweep *sweep, double gamma) {
       const int g0 = L->group_start[g], g1 = L->group_start[g + 1], size = g1 - g0;
       const bool stored = group_stored(L, size);
       if (size == 1) {
-        double pivot = group_pivot(L, g0, v.upper, gamma);
+        double pivot = group_pivot(L->diagonal[g0], v.upper, gamma);
         if (!(pivot != 0.0) || !isfinite(1.0 / pivot)) return i;
         if (stored) *out++ = 1.0 / pivot;
         continue;
@@ -938,10 +938,7 @@ static WC_ALWAYS_INLINE void solve_kernel(const int ns, const bool one_group, co
     /* The one-state groups' inverses first: independent divisions that overlap each other
      * and the sums below, rather than one division in each group's chain. */
     if (!one_group)
-      for (int k = 0; k < L->n_single; k++) {
-        const int d = L->single_diagonal[k];
-        single[k] = 1.0 / (1.0 - gamma * (d >= 0 ? upper[d] : 0.0));
-      }
+      for (int k = 0; k < L->n_single; k++) single[k] = 1.0 / group_pivot(L->single_diagonal[k], upper, gamma);
     const double *next_single = single;
     const int(*next_pair)[4] = L->pair_entry;
     load_right_side(ns, nt, i, n, start, source, target, gamma, acc, sweep->remote, b, r);
