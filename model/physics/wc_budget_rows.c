@@ -21,6 +21,13 @@
 /* Basin node of model node i. */
 static int32_t basin_node(const wc_model *model, int32_t i) { return model->global_node ? model->global_node[i] : i; }
 
+/* Index into the basin's jurisdiction table of basin node g's cell, -1 for none (an id
+ * below 0 or one not in the table). */
+static int32_t jurisdiction_index(const wc_basin *basin, int32_t g) {
+  int32_t id = basin->jurisdiction[basin->graph->cell[g]];
+  return id >= 0 ? wc_basin_find_jurisdiction(basin, id) : -1;
+}
+
 /* Basin nodes whose totals are read alone, as a mark per basin node. */
 static void mark_tracked(const wc_basin *basin, unsigned char *tracked) {
   const wc_drainage_graph *graph = basin->graph;
@@ -69,8 +76,7 @@ wc_status wc_model_assign_budget_rows(wc_model *model) {
       model->flux_row[i] = model->n_rows++;
       continue;
     }
-    int32_t id = basin->jurisdiction[basin->graph->cell[g]];
-    int32_t index = id >= 0 ? wc_basin_find_jurisdiction(basin, id) : -1;
+    int32_t index = jurisdiction_index(basin, g);
     int32_t slot = index >= 0 ? index : n_jurisdictions;
     if (shared[slot] < 0) shared[slot] = model->n_rows++;
     model->flux_row[i] = shared[slot];
@@ -89,7 +95,7 @@ wc_status wc_model_assign_budget_rows(wc_model *model) {
     int32_t id = basin->jurisdiction[basin->graph->cell[g]];
     bool alone = tracked[g];
     model->row_node[filled] = alone ? i : -1;
-    model->row_jurisdiction[filled] = alone || (id >= 0 && wc_basin_find_jurisdiction(basin, id) >= 0) ? id : -1;
+    model->row_jurisdiction[filled] = alone || jurisdiction_index(basin, g) >= 0 ? id : -1;
     filled++;
   }
   model->ode.n_flux_rows = model->n_rows;
