@@ -219,6 +219,7 @@ wc_status wc_run_simulation(const wc_scenario *scenario, const wc_basin *basin, 
   };
   wc_integrator_options_default(&options.integrator);
   options.integrator.relative_tolerance = scenario->solver.relative_tolerance;
+  options.integrator.method = (wc_time_method)scenario->solver.method;
   options.integrator.linear_solver = (wc_linear_solver)scenario->solver.linear_solver;
   options.integrator.sundials_vector = scenario->solver.vector == WC_VECTOR_SUNDIALS;
   options.integrator.max_steps_per_interval = (long)scenario->solver.max_steps_per_interval;

@@ -19,6 +19,7 @@
 #include <nvector/nvector_parallel.h>
 #include <sunlinsol/sunlinsol_spgmr.h>
 
+#include "wc_cellwise.h"
 #include "wc_graph_rhs.h"
 #include "wc_linsol_sweep.h"
 #include "wc_log.h"
@@ -30,6 +31,7 @@
 
 struct wc_integrator {
   const wc_graph_ode *ode;
+  wc_cellwise *cellwise; /* method cellwise: all the work is there; CVODE is not created */
   wc_integrator_options options;
   MPI_Comm comm; /* MPI_COMM_NULL: serial */
   int rank, size;
@@ -416,6 +418,16 @@ static void add_counters(wc_integrator_stats *sum, const wc_integrator_stats *s)
 }
 
 void wc_integrator_get_stats(const wc_integrator *integ, wc_integrator_stats *stats) {
+  if (integ->cellwise) {
+    wc_cellwise_stats c;
+    wc_cellwise_get_stats(integ->cellwise, &c);
+    *stats = (wc_integrator_stats){.cellwise = true, .intervals = integ->intervals, .cell_intervals = c.cell_intervals,
+                                   .steps = (long)c.steps, .newton_iters = (long)c.newton_iters,
+                                   .newton_fails = (long)c.newton_fails, .error_test_fails = (long)c.rejected_steps,
+                                   .jacobian_evals = (long)c.jacobian_evals, .cell_calls = c.cell_calls,
+                                   .rhs_evals = (long)c.cell_calls};
+    return;
+  }
   wc_integrator_stats now;
   cvode_counters(integ, &now);
   *stats = integ->base;
@@ -601,6 +613,23 @@ static wc_status setup_decomposition(wc_integrator *integ) {
   return WC_OK;
 }
 
+/* Method cellwise: one rank's closed graph (a plan whose cells exchange nothing with other
+ * ranks is fine: one rank). */
+static wc_status create_cellwise(wc_integrator *integ) {
+  const wc_halo_plan *plan = integ->plan;
+  int cut = plan ? (int)(wc_halo_plan_send_count(plan) + wc_halo_plan_recv_count(plan)) : 0;
+  if (integ->size > 1 && integ->comm != MPI_COMM_NULL) MPI_Allreduce(MPI_IN_PLACE, &cut, 1, MPI_INT, MPI_SUM, integ->comm);
+  WC_CHECK(cut == 0, WC_ERR_INPUT,
+           "solver.method cellwise runs on one rank for now (this run has %d ranks and %d cut edges): run it with "
+           "one rank, or use solver.method bdf",
+           integ->size, cut);
+  WC_CALL(wc_cellwise_create(integ->ode, integ->options.relative_tolerance, integ->options.max_steps_per_interval,
+                             &integ->cellwise));
+  wc_log_info("integrator: cell by cell (TR-BDF2, rtol %g), %d cells of %d states", integ->options.relative_tolerance,
+              (int)integ->ode->n_cells, integ->ode->n_states);
+  return WC_OK;
+}
+
 wc_status wc_integrator_create(const wc_graph_ode *ode, const wc_integrator_options *options, MPI_Comm comm,
                                wc_integrator **out) {
   *out = NULL;
@@ -622,6 +651,11 @@ wc_status wc_integrator_create(const wc_graph_ode *ode, const wc_integrator_opti
   }
   integ->deferred = integ->size > 1;
   integ->n_local = (size_t)ode->n_cells * (size_t)ode->n_states;
+  if (options->method == WC_METHOD_CELLWISE) {
+    WC_CALL_GOTO(status, fail, create_cellwise(integ));
+    *out = integ;
+    return WC_OK;
+  }
   integ->n_flux_totals = (size_t)wc_graph_ode_flux_rows(ode) * (size_t)ode->n_fluxes;
 
   WC_CALL_GOTO(status, fail, wc_graph_rhs_create(ode, &integ->rhs));
@@ -663,6 +697,7 @@ fail:
 void wc_integrator_destroy(wc_integrator **integrator) {
   if (!integrator || !*integrator) return;
   wc_integrator *integ = *integrator;
+  wc_cellwise_destroy(&integ->cellwise);
   if (integ->cvode) CVodeFree(&integ->cvode);
   if (integ->ls) SUNLinSolFree(integ->ls);
   N_Vector *vectors[] = {&integ->y, &integ->constraints, &integ->error_work, &integ->weight_work};
@@ -699,6 +734,11 @@ static wc_status reinit(wc_integrator *integ, double t, double first_step) {
 }
 
 wc_status wc_integrator_set_state(wc_integrator *integ, double t_s, const double *y) {
+  if (integ->cellwise) {
+    WC_CALL(wc_cellwise_set_state(integ->cellwise, t_s, y));
+    integ->t = t_s;
+    return WC_OK;
+  }
   WC_CHECK(isfinite(t_s), WC_ERR_INTERNAL, "initial time %g is not finite", t_s);
   double *yd = N_VGetArrayPointer(integ->y);
   size_t bad = integ->n_local;
@@ -723,20 +763,30 @@ wc_status wc_integrator_set_state(wc_integrator *integ, double t_s, const double
 }
 
 double wc_integrator_time(const wc_integrator *integ) { return integ->t; }
-const double *wc_integrator_state(const wc_integrator *integ) { return N_VGetArrayPointer(integ->y); }
+const double *wc_integrator_state(const wc_integrator *integ) {
+  return integ->cellwise ? wc_cellwise_state(integ->cellwise) : N_VGetArrayPointer(integ->y);
+}
 
 const double *wc_integrator_flux_totals(const wc_integrator *integ) {
+  if (integ->cellwise) return wc_cellwise_flux_totals(integ->cellwise);
   return integ->n_flux_totals > 0 ? N_VGetArrayPointer(integ->y) + integ->n_local : NULL;
 }
 
 const double *wc_integrator_outlet_totals(const wc_integrator *integ) {
+  if (integ->cellwise) return wc_cellwise_outlet_totals(integ->cellwise);
   size_t start = integ->n_local + integ->n_flux_totals;
   return integ->n_total > start ? N_VGetArrayPointer(integ->y) + start : NULL;
 }
 
-int32_t wc_integrator_outlet_count(const wc_integrator *integ) { return wc_graph_rhs_outlet_count(integ->rhs); }
-const int32_t *wc_integrator_outlets(const wc_integrator *integ) { return wc_graph_rhs_outlets(integ->rhs); }
-double *wc_integrator_extra_inflow(wc_integrator *integ) { return wc_graph_rhs_extra_inflow(integ->rhs); }
+int32_t wc_integrator_outlet_count(const wc_integrator *integ) {
+  return integ->cellwise ? wc_cellwise_outlet_count(integ->cellwise) : wc_graph_rhs_outlet_count(integ->rhs);
+}
+const int32_t *wc_integrator_outlets(const wc_integrator *integ) {
+  return integ->cellwise ? wc_cellwise_outlets(integ->cellwise) : wc_graph_rhs_outlets(integ->rhs);
+}
+double *wc_integrator_extra_inflow(wc_integrator *integ) {
+  return integ->rhs ? wc_graph_rhs_extra_inflow(integ->rhs) : NULL; /* cellwise: no halo */
+}
 const wc_integrator_failure *wc_integrator_last_failure(const wc_integrator *integ) { return &integ->failure; }
 
 /* ---- failures --------------------------------------------------------------------------- */
@@ -849,10 +899,26 @@ static wc_status failure_error(wc_integrator *integ, double t_stop, int retries)
 
 /* ---- advance ---------------------------------------------------------------------------- */
 
+static wc_status advance_cellwise(wc_integrator *integ, double t_stop) {
+  wc_status status = wc_cellwise_advance(integ->cellwise, t_stop);
+  if (status == WC_OK) {
+    integ->t = t_stop;
+    return WC_OK;
+  }
+  const wc_cellwise_failure *f = wc_cellwise_last_failure(integ->cellwise);
+  if (f->node >= 0) {
+    int32_t global = integ->plan ? wc_halo_plan_global_index(integ->plan)[f->node] : f->node;
+    integ->failure = (wc_integrator_failure){.t_s = f->t_s, .rank = integ->rank, .node = f->node, .global_node = global,
+                                             .state = f->state, .weighted_error = NAN, .nonfinite = f->nonfinite};
+  }
+  return status;
+}
+
 wc_status wc_integrator_advance(wc_integrator *integ, double t_stop) {
   WC_CHECK(isfinite(t_stop) && t_stop > integ->t, WC_ERR_INTERNAL,
            "stop time %.9g s is not after the current time %.9g s", t_stop, integ->t);
   integ->intervals++;
+  if (integ->cellwise) return advance_cellwise(integ, t_stop);
   if (integ->options.restart_each_interval && !integ->fresh) WC_CALL(reinit(integ, integ->t, 0.0));
   int retries = 0;
   for (;;) {

@@ -67,6 +67,10 @@
 typedef struct wc_integrator wc_integrator;
 
 typedef struct wc_integrator_options {
+  wc_time_method method;          /* WC_METHOD_BDF (default: CVODE, everything below) or
+                                     WC_METHOD_CELLWISE (wc_cellwise.h: uses the relative
+                                     tolerance and max_steps_per_interval, per cell; one
+                                     rank: a plan with cut edges is an input error) */
   double relative_tolerance;      /* CVODE rtol; default 1e-4 */
   wc_linear_solver linear_solver; /* default WC_LINSOL_SWEEP */
   long max_steps_per_interval;    /* CVodeSetMaxNumSteps, per advance call; default 5000 */
@@ -117,6 +121,9 @@ typedef struct wc_integrator_stats {
   int64_t halo_bytes;      /* bytes this rank sent in them and in pipelined sweeps */
   double halo_wait_s;      /* wall time this rank waited for other ranks' outflows in f */
   double pipeline_wait_s;  /* ... and for upstream ranks in the pipelined sweep */
+  bool cellwise;           /* method cellwise: steps, Newton iterations and failures,
+                              error-test failures and Jacobians are the cells' own, summed */
+  int64_t cell_intervals;  /* cellwise: cells x intervals integrated */
 } wc_integrator_stats;
 
 /* What the last failed advance found (valid after WC_ERR_NUMERICS from advance). */

@@ -321,6 +321,15 @@ static void log_budget(const char *name, const wc_budget *start, const wc_budget
 
 void wc_simulation_report_log(const wc_basin *basin, const wc_simulation_report *report) {
   const wc_integrator_stats *s = &report->stats;
+  if (s->cellwise) {
+    double per = s->cell_intervals > 0 ? 1.0 / (double)s->cell_intervals : 0.0;
+    wc_log_info("simulated %.3g cell-days/s in %.1f s, cell by cell: per cell and interval %.2f steps, %.2f cell "
+                "function calls, %.2f Newton iterations, %.3f Jacobians, %.2f error-test and %.3f Newton failures "
+                "(%ld steps in all)",
+                report->cell_days_per_s, report->wall_s, (double)s->steps * per, (double)s->cell_calls * per,
+                (double)s->newton_iters * per, (double)s->jacobian_evals * per, (double)s->error_test_fails * per,
+                (double)s->newton_fails * per, s->steps);
+  } else
   wc_log_info("simulated %.3g cell-days/s in %.1f s: %ld steps, %ld RHS evaluations, %ld Newton iterations, "
               "%ld linear iterations, %ld error-test and %ld convergence failures, %ld retries",
               report->cell_days_per_s, report->wall_s, s->steps, s->rhs_evals, s->newton_iters, s->linear_iters,

@@ -54,6 +54,7 @@ static const char *const missing_names[] = {"error", "interpolate", "climatology
 static const char *const rule_names[] = {"xinan_index", "class_tier", "quantity", NULL};
 static const char *const settlement_names[] = {"yearly", "monthly", NULL};
 static const char *const indicator_names[] = {"codmn", "nh3n", "tp", "tn", NULL};
+static const char *const time_method_names[] = {"bdf", "cellwise", NULL};
 static const char *const linear_solver_names[] = {"sweep", "gmres_sweep", "gmres", NULL};
 static const char *const vector_names[] = {"own", "sundials", NULL};
 static const char *const output_variable_names[] = {"discharge", "volume", "tn_concentration",
@@ -376,8 +377,12 @@ static const wc_schema agreement_schema = {"agreements[]", sizeof(wc_agreement),
                                            "A cross-boundary compensation agreement at one section.", check_agreement};
 
 static const wc_field solver_fields[] = {
+    ENUM(wc_scenario_solver, method, "method", time_method_names, "bdf",
+         "`bdf`: one CVODE BDF system over all cells (the keys below); `cellwise`: each cell integrated "
+         "alone with its own TR-BDF2 steps, upstream cells first (relative_tolerance, the two absolute "
+         "tolerances and max_steps_per_interval apply, per cell; one MPI rank for now; docs/solver.md)."),
     POSITIVE(wc_scenario_solver, relative_tolerance, "relative_tolerance", WC_DIM_NONE, 0.1, "1e-4",
-             "CVODE relative tolerance."),
+             "Relative tolerance of the local error test."),
     POSITIVE(wc_scenario_solver, water_tolerance_m, "water_tolerance", WC_DIM_LENGTH, 1, "1e-6 m",
              "Absolute tolerance of water stores, as depth over the cell."),
     POSITIVE(wc_scenario_solver, nitrogen_tolerance_kg_per_ha, "nitrogen_tolerance", WC_DIM_NONE, 1, "1e-5",

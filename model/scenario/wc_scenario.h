@@ -168,11 +168,15 @@ typedef struct wc_agreement_list {
 } wc_agreement_list;
 
 /* ---- solver ---- */
+/* How time is integrated: one BDF system over all cells (CVODE), or each cell alone with
+ * its own steps, upstream first (solvers/wc_cellwise.h). */
+typedef enum wc_time_method { WC_METHOD_BDF = 0, WC_METHOD_CELLWISE } wc_time_method;
 typedef enum wc_linear_solver { WC_LINSOL_SWEEP = 0, WC_LINSOL_GMRES_SWEEP, WC_LINSOL_GMRES } wc_linear_solver;
 /* Whose vector operations CVODE uses: wcsim's optimised N_Vector or Debian's N_Vector_Parallel. */
 typedef enum wc_vector_kind { WC_VECTOR_OWN = 0, WC_VECTOR_SUNDIALS } wc_vector_kind;
 
 typedef struct wc_scenario_solver {
+  int method;                          /* wc_time_method */
   double relative_tolerance;
   double water_tolerance_m;            /* absolute tolerance of water stores (depth) */
   double nitrogen_tolerance_kg_per_ha; /* absolute tolerance of N stores */

@@ -120,7 +120,7 @@ static void several_errors_are_all_reported(void) {
   CU_ASSERT_STRING_EQUAL(wc_error_message(),
                          "many.yaml:2:38: basin.cell_size: 9000 m is out of range; allowed: from 250 m to 5000 m\n"
                          "many.yaml:4:10: solver.relative_tolerence: unknown key; did you mean 'relative_tolerance'? (allowed here: "
-                         "relative_tolerance, water_tolerance, nitrogen_tolerance, linear_solver, vector, "
+                         "method, relative_tolerance, water_tolerance, nitrogen_tolerance, linear_solver, vector, "
                          "max_steps_per_interval, max_retries, max_order)");
 }
 

@@ -1,0 +1,583 @@
+/*
+ * wc_cellwise.c — TR-BDF2 cell by cell along the drainage order (wc_cellwise.h).
+ */
+#include "wc_cellwise.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* TR-BDF2 as an ESDIRK (Hosea and Shampine 1996): c = (0, gamma, 1),
+ * A = [[0,0,0],[d,d,0],[w,w,d]], b = (w, w, d) (stiffly accurate), and the embedded
+ * third-order weights (1-w)/3, (3w+1)/3, d/3. */
+#define TRBDF2_GAMMA (2.0 - 1.4142135623730951)
+#define TRBDF2_D (TRBDF2_GAMMA / 2.0)
+#define TRBDF2_W (1.4142135623730951 / 4.0)
+static const double error_weight[3] = {TRBDF2_W - (1.0 - TRBDF2_W) / 3.0, TRBDF2_W - (3.0 * TRBDF2_W + 1.0) / 3.0,
+                                       TRBDF2_D - TRBDF2_D / 3.0};
+
+enum {
+  NEWTON_MAX_ITERS = 4,
+  MAX_ATTEMPTS_PER_STEP = 40, /* failed attempts at one step before the cell gives up */
+};
+static const double NEWTON_TOLERANCE = 0.03; /* of the error test's unit, as CVODE's 0.1 */
+static const double NEWTON_MAX_RATE = 0.9;   /* slower convergence counts as failure */
+static const double MIN_STEP_FRACTION = 1e-9; /* of the interval: below it the cell fails */
+static const double FIRST_STEP_FRACTION = 1.0 / 24.0;
+
+struct wc_cellwise {
+  const wc_graph_ode *ode;
+  int ns, nt, nf;
+  int32_t n;
+  double rtol;
+  long max_steps;
+  double t;
+  double *y;             /* [n][ns] */
+  double *jacobian;      /* [n][ns][ns], row-major: d ydot_r / d y_c */
+  unsigned char *jac_ok; /* [n]: the cell's Jacobian has been evaluated */
+  double *step;          /* [n]: the step each cell proposes next */
+  double *typical;       /* [ns]: atol / rtol, the finite-difference scale */
+  double *totals;        /* [rows][nf] */
+  int32_t n_outlets;
+  int32_t *outlets;
+  double *outlet_totals; /* [n_outlets][nt] */
+  /* The interval's outflow records: per accepted step of a cell, t_end, h, the cumulative
+   * amounts [nt] at t_end and the stage rates [3][nt]. */
+  int64_t *record_start; /* [n] first record of the cell (in records) */
+  int32_t *record_count; /* [n] */
+  double *records;
+  size_t records_used, records_cap; /* in doubles */
+  double *flux_scratch;  /* [4][nf]: the three stages' flux rates and a spare */
+  wc_status callback_status; /* a cell function's own error (not a non-finite rate) */
+  wc_cellwise_stats stats;
+  wc_cellwise_failure failure;
+};
+
+static inline int record_size(int nt) { return 2 + 4 * nt; }
+
+/* ---- the cell's linear algebra: M = I - d h J, LU without pivoting ----------------------
+ * J's diagonal holds loss rates (<= 0), so M's diagonal is >= 1 and dominant in practice;
+ * a pivot that vanishes anyway is reported and the step is cut. The factors are kept as
+ * lists of their non-zeros: the cells' Jacobians are block lower triangular and mostly
+ * zero, so a solve is a few dozen multiply-adds. */
+typedef struct cell_factor {
+  double diagonal_inverse[WC_CELLWISE_MAX_STATES];
+  int n_lower, n_upper;
+  unsigned char lower_row[WC_CELLWISE_MAX_STATES * WC_CELLWISE_MAX_STATES],
+      lower_col[WC_CELLWISE_MAX_STATES * WC_CELLWISE_MAX_STATES];
+  unsigned char upper_row[WC_CELLWISE_MAX_STATES * WC_CELLWISE_MAX_STATES],
+      upper_col[WC_CELLWISE_MAX_STATES * WC_CELLWISE_MAX_STATES];
+  double lower[WC_CELLWISE_MAX_STATES * WC_CELLWISE_MAX_STATES], upper[WC_CELLWISE_MAX_STATES * WC_CELLWISE_MAX_STATES];
+} cell_factor;
+
+static bool factor_cell(int ns, const double *jacobian, double dh, cell_factor *f) {
+  double a[WC_CELLWISE_MAX_STATES * WC_CELLWISE_MAX_STATES];
+  for (int k = 0; k < ns * ns; k++) a[k] = -dh * jacobian[k];
+  for (int k = 0; k < ns; k++) a[k * ns + k] += 1.0;
+  for (int k = 0; k < ns; k++) {
+    double pivot = a[k * ns + k];
+    if (!(fabs(pivot) > 1e-12)) return false;
+    double inverse = 1.0 / pivot;
+    f->diagonal_inverse[k] = inverse;
+    int columns[WC_CELLWISE_MAX_STATES], n_columns = 0;
+    for (int c = k + 1; c < ns; c++)
+      if (a[k * ns + c] != 0.0) columns[n_columns++] = c;
+    for (int r = k + 1; r < ns; r++) {
+      if (a[r * ns + k] == 0.0) continue;
+      double l = a[r * ns + k] * inverse;
+      a[r * ns + k] = l;
+      for (int j = 0; j < n_columns; j++) a[r * ns + columns[j]] -= l * a[k * ns + columns[j]];
+    }
+  }
+  f->n_lower = f->n_upper = 0;
+  for (int k = 0; k < ns; k++)
+    for (int r = k + 1; r < ns; r++)
+      if (a[r * ns + k] != 0.0) {
+        f->lower_row[f->n_lower] = (unsigned char)r;
+        f->lower_col[f->n_lower] = (unsigned char)k;
+        f->lower[f->n_lower++] = a[r * ns + k];
+      }
+  for (int r = ns - 1; r >= 0; r--) /* rows last to first, as back substitution needs them */
+    for (int c = r + 1; c < ns; c++)
+      if (a[r * ns + c] != 0.0) {
+        f->upper_row[f->n_upper] = (unsigned char)r;
+        f->upper_col[f->n_upper] = (unsigned char)c;
+        f->upper[f->n_upper++] = a[r * ns + c];
+      }
+  return true;
+}
+
+static inline void solve_cell(int ns, const cell_factor *f, double *b) {
+  for (int j = 0; j < f->n_lower; j++) b[f->lower_row[j]] -= f->lower[j] * b[f->lower_col[j]];
+  int j = 0;
+  for (int r = ns - 1; r >= 0; r--) {
+    double s = b[r];
+    while (j < f->n_upper && f->upper_row[j] == r) {
+      s -= f->upper[j] * b[f->upper_col[j]];
+      j++;
+    }
+    b[r] = s * f->diagonal_inverse[r];
+  }
+}
+
+static inline double weighted_max(int ns, const double *weight, const double *v) {
+  double largest = 0;
+  for (int k = 0; k < ns; k++) {
+    double x = fabs(v[k] * weight[k]);
+    largest = x > largest || x != x ? x : largest;
+  }
+  return largest;
+}
+
+static inline double weighted_rms(int ns, const double *weight, const double *v) {
+  double sum = 0;
+  for (int k = 0; k < ns; k++) {
+    double x = v[k] * weight[k];
+    sum += x * x;
+  }
+  return sqrt(sum / ns);
+}
+
+/* ---- one evaluation of a cell ----------------------------------------------------------- */
+
+typedef struct cell_eval {
+  double ydot[WC_CELLWISE_MAX_STATES];
+  double outflow[WC_CELLWISE_MAX_TRANSPORT];
+  double *flux; /* [nf] or NULL */
+} cell_eval;
+
+/* The cell's own rates at y (inflow enters the stages as amounts, so it is zero here).
+ * WC_ERR_NUMERICS when a rate is not finite. */
+static wc_status eval_cell(wc_cellwise *cw, int32_t node, const double *y, cell_eval *e) {
+  static const double no_inflow[WC_CELLWISE_MAX_TRANSPORT] = {0};
+  cw->stats.cell_calls++;
+  wc_status status = cw->ode->cell_rhs(cw->ode->context, cw->t, node, y, no_inflow, e->ydot, e->outflow, e->flux);
+  if (status != WC_OK) return status;
+  int bad = 0; /* independent tests, no chain of floating-point adds */
+  for (int k = 0; k < cw->ns; k++) bad |= !isfinite(e->ydot[k]);
+  for (int k = 0; k < cw->nt; k++) bad |= !isfinite(e->outflow[k]);
+  for (int k = 0; e->flux && k < cw->nf; k++) bad |= !isfinite(e->flux[k]);
+  if (!bad) return WC_OK;
+  return wc_error_set(WC_ERR_NUMERICS, __FILE__, __LINE__, "cell %d produced a non-finite rate", (int)node);
+}
+
+static wc_status evaluate_jacobian(wc_cellwise *cw, int32_t node, const double *y, const cell_eval *at) {
+  const int ns = cw->ns;
+  double *jac = cw->jacobian + (size_t)node * (size_t)(ns * ns);
+  double shifted[WC_CELLWISE_MAX_STATES];
+  cell_eval e = {.flux = NULL}; /* rates only */
+  memcpy(shifted, y, (size_t)ns * sizeof *y);
+  for (int c = 0; c < ns; c++) {
+    double increment = sqrt(DBL_EPSILON) * fmax(fabs(y[c]), cw->typical[c]);
+    shifted[c] = y[c] + increment;
+    increment = shifted[c] - y[c]; /* the increment as represented */
+    wc_status status = eval_cell(cw, node, shifted, &e);
+    if (status != WC_OK) return status;
+    for (int r = 0; r < ns; r++) jac[r * ns + c] = (e.ydot[r] - at->ydot[r]) / increment;
+    shifted[c] = y[c];
+  }
+  cw->jac_ok[node] = 1;
+  cw->stats.jacobian_evals++;
+  return WC_OK;
+}
+
+/* ---- inflow from the upstream cells' records --------------------------------------------- */
+
+/* The amount of one transported quantity that left a cell between the start of its step
+ * and the fraction theta of it: the quadratic through the stage rates (at 0, gamma, 1)
+ * integrated, plus a constant rate that makes the whole step's amount the recorded one. */
+static inline double amount_within_step(const double *rate3, int nt, double h, double amount, double theta) {
+  const double g = TRBDF2_GAMMA;
+  double t2 = theta * theta, t3 = t2 * theta;
+  /* Lagrange basis on (0, g, 1), integrated from 0 to theta and from 0 to 1 */
+  double i0 = t3 / 3 - (1 + g) * t2 / 2 + g * theta, i1 = t3 / 3 - t2 / 2, i2 = t3 / 3 - g * t2 / 2;
+  const double f0 = 1.0 / 3 - (1 + g) / 2 + g, f1 = 1.0 / 3 - 0.5, f2 = 1.0 / 3 - g / 2;
+  double a0 = rate3[0] / g, a1 = rate3[nt] / (g * (g - 1)), a2 = rate3[2 * nt] / (1 - g);
+  double part = a0 * i0 + a1 * i1 + a2 * i2, whole = a0 * f0 + a1 * f1 + a2 * f2;
+  return h * part + (amount - h * whole) * theta;
+}
+
+/* What the upstream cells of `node` sent it from the interval's start to time s of the
+ * interval: [nt] amounts. */
+static void inflow_until(const wc_cellwise *cw, int32_t node, double s, double *amount) {
+  const wc_graph_ode *ode = cw->ode;
+  const int nt = cw->nt, size = record_size(nt);
+  for (int k = 0; k < nt; k++) amount[k] = 0.0;
+  for (int32_t u = ode->upstream_start[node]; u < ode->upstream_start[node + 1]; u++) {
+    int32_t up = ode->upstream_index[u];
+    const double *rec = cw->records + (size_t)cw->record_start[up] * (size_t)size;
+    int32_t count = cw->record_count[up];
+    if (count == 0) continue;
+    /* the first step that ends at or after s */
+    int32_t lo = 0, hi = count - 1;
+    while (lo < hi) {
+      int32_t mid = (lo + hi) / 2;
+      if (rec[(size_t)mid * size] < s) lo = mid + 1;
+      else hi = mid;
+    }
+    const double *r = rec + (size_t)lo * size;
+    const double *before = lo > 0 ? r - size : NULL;
+    double h = r[1], theta = (s - (r[0] - h)) / h;
+    if (theta >= 1.0) {
+      for (int k = 0; k < nt; k++) amount[k] += r[2 + k];
+      continue;
+    }
+    for (int k = 0; k < nt; k++) {
+      double start = before ? before[2 + k] : 0.0;
+      if (theta > 0.0) start += amount_within_step(r + 2 + nt + k, nt, h, r[2 + k] - start, theta);
+      amount[k] += start;
+    }
+  }
+}
+
+/* ---- Newton iteration of one stage: Y - d h f(Y) = rhs ------------------------------------- */
+
+typedef enum stage_result { STAGE_CONVERGED = 0, STAGE_SLOW, STAGE_NONFINITE, STAGE_ERROR } stage_result;
+
+/* On entry Y is the predictor; on STAGE_CONVERGED `e` holds the rates at Y (the point the
+ * update uses) and Y is within NEWTON_TOLERANCE of the stage's solution. On failure `last`
+ * is the last point evaluated. */
+static stage_result newton_stage(wc_cellwise *cw, int32_t node, const cell_factor *factor, const double *weight,
+                                 double dh, const double *rhs, double *Y, cell_eval *e, double *last) {
+  const int ns = cw->ns;
+  double previous = 0.0;
+  for (int it = 0; it < NEWTON_MAX_ITERS; it++) {
+    wc_status status = eval_cell(cw, node, Y, e);
+    if (status == WC_ERR_NUMERICS) return STAGE_NONFINITE;
+    if (status != WC_OK) {
+      cw->callback_status = status;
+      return STAGE_ERROR;
+    }
+    cw->stats.newton_iters++;
+    double correction[WC_CELLWISE_MAX_STATES];
+    for (int k = 0; k < ns; k++) correction[k] = Y[k] - rhs[k] - dh * e->ydot[k];
+    solve_cell(ns, factor, correction);
+    double norm = weighted_rms(ns, weight, correction);
+    if (!isfinite(norm)) return STAGE_NONFINITE;
+    double rate = it > 0 ? norm / previous : 1.0;
+    if (norm * fmin(1.0, rate) < NEWTON_TOLERANCE) return STAGE_CONVERGED;
+    memcpy(last, Y, (size_t)ns * sizeof *Y);
+    if (it > 0 && rate > NEWTON_MAX_RATE) break;
+    previous = norm;
+    for (int k = 0; k < ns; k++) Y[k] -= correction[k];
+  }
+  cw->stats.newton_fails++;
+  return STAGE_SLOW;
+}
+
+/* ---- one cell over one interval ---------------------------------------------------------- */
+
+static wc_status cell_failure(wc_cellwise *cw, int32_t node, double s, const double *weight, const double *point,
+                              const double *at, bool nonfinite, const char *what) {
+  int worst = -1;
+  double largest = -1.0;
+  for (int k = 0; weight && point && at && k < cw->ns; k++) {
+    double v = fabs((point[k] - at[k]) * weight[k]);
+    if (!isfinite(v) || v > largest) {
+      largest = isfinite(v) ? v : INFINITY;
+      worst = k;
+    }
+  }
+  cw->failure = (wc_cellwise_failure){.t_s = cw->t + s, .node = node, .state = worst, .nonfinite = nonfinite};
+  const char *const *names = cw->ode->state_names;
+  return wc_error_set(WC_ERR_NUMERICS, __FILE__, __LINE__, "cell-by-cell step of node %d at t = %.9g s: %s%s%s",
+                      (int)node, cw->t + s, what, worst >= 0 && names ? "; state " : "",
+                      worst >= 0 && names ? names[worst] : "");
+}
+
+static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval, int32_t *outlet_cursor) {
+  const int ns = cw->ns, nt = cw->nt, nf = cw->nf, size = record_size(nt);
+  const int *target = cw->ode->transport_target;
+  double *y = cw->y + (size_t)node * (size_t)ns;
+  const double *jac = cw->jacobian + (size_t)node * (size_t)(ns * ns);
+  double *flux[4] = {NULL, NULL, NULL, NULL};
+  for (int k = 0; k < 4 && nf > 0; k++) flux[k] = cw->flux_scratch + (size_t)k * (size_t)nf;
+  cell_eval e1 = {.flux = flux[0]}, e2 = {.flux = flux[1]}, e3 = {.flux = flux[2]};
+  double *spare_flux = flux[3];
+
+  wc_status status = eval_cell(cw, node, y, &e1);
+  if (status == WC_ERR_NUMERICS) return cell_failure(cw, node, 0.0, NULL, NULL, NULL, true, "non-finite rate at the interval's start");
+  if (status != WC_OK) return status;
+  if (!cw->jac_ok[node]) WC_CALL(evaluate_jacobian(cw, node, y, &e1));
+
+  cw->record_start[node] = (int64_t)(cw->records_used / (size_t)size);
+  cw->record_count[node] = 0;
+  cw->stats.cell_intervals++;
+  double s = 0.0, h = fmin(cw->step[node] > 0 ? cw->step[node] : interval * FIRST_STEP_FRACTION, interval);
+  double proposed = h;
+  double inflow_at_s[WC_CELLWISE_MAX_TRANSPORT] = {0}, cumulative[WC_CELLWISE_MAX_TRANSPORT] = {0};
+  cell_factor factor;
+  double factored_h = -1.0;
+  bool fresh_jacobian = false;
+  int attempts = 0;
+  long steps = 0;
+  while (s < interval) {
+    bool last_step = false;
+    if (s + h >= interval || interval - (s + h) < 1e-3 * h) {
+      h = interval - s;
+      last_step = true;
+    }
+    const double dh = TRBDF2_D * h;
+    if (h != factored_h) {
+      if (!factor_cell(ns, jac, dh, &factor)) {
+        h *= 0.25;
+        factored_h = -1.0;
+        if (++attempts > MAX_ATTEMPTS_PER_STEP || h < MIN_STEP_FRACTION * interval)
+          return cell_failure(cw, node, s, NULL, NULL, NULL, false, "singular Newton matrix");
+        continue;
+      }
+      factored_h = h;
+    }
+    double weight[WC_CELLWISE_MAX_STATES];
+    for (int k = 0; k < ns; k++) weight[k] = 1.0 / (cw->rtol * fabs(y[k]) + cw->ode->abs_tolerance[k]);
+    double in2[WC_CELLWISE_MAX_TRANSPORT], in3[WC_CELLWISE_MAX_TRANSPORT];
+    inflow_until(cw, node, s + TRBDF2_GAMMA * h, in2);
+    inflow_until(cw, node, last_step ? interval : s + h, in3);
+    double U2[WC_CELLWISE_MAX_STATES], U3[WC_CELLWISE_MAX_STATES];
+    for (int k = 0; k < ns; k++) U2[k] = U3[k] = 0.0;
+    for (int k = 0; k < nt; k++) {
+      U2[target[k]] += in2[k] - inflow_at_s[k];
+      U3[target[k]] += in3[k] - inflow_at_s[k];
+    }
+    double rhs[WC_CELLWISE_MAX_STATES], Y2[WC_CELLWISE_MAX_STATES], Y3[WC_CELLWISE_MAX_STATES],
+        last[WC_CELLWISE_MAX_STATES];
+    /* Predictors: each stage's equation linearised with the cell's Jacobian, one solve
+     * each; for the stiff stores they are nearly the solution already. */
+    double delta[WC_CELLWISE_MAX_STATES];
+    for (int k = 0; k < ns; k++) {
+      rhs[k] = y[k] + dh * e1.ydot[k] + U2[k];
+      delta[k] = TRBDF2_GAMMA * h * e1.ydot[k] + U2[k];
+    }
+    solve_cell(ns, &factor, delta);
+    for (int k = 0; k < ns; k++) Y2[k] = y[k] + delta[k];
+    stage_result result = newton_stage(cw, node, &factor, weight, dh, rhs, Y2, &e2, last);
+    if (result == STAGE_CONVERGED) {
+      double j_step[WC_CELLWISE_MAX_STATES]; /* J (Y2 - y) */
+      for (int r = 0; r < ns; r++) {
+        double sum = 0.0;
+        for (int c = 0; c < ns; c++) sum += jac[r * ns + c] * (Y2[c] - y[c]);
+        j_step[r] = sum;
+      }
+      for (int k = 0; k < ns; k++) {
+        rhs[k] = y[k] + TRBDF2_W * h * (e1.ydot[k] + e2.ydot[k]) + U3[k];
+        delta[k] = rhs[k] - y[k] + dh * (e2.ydot[k] - j_step[k]);
+      }
+      solve_cell(ns, &factor, delta);
+      for (int k = 0; k < ns; k++) Y3[k] = y[k] + delta[k];
+      result = newton_stage(cw, node, &factor, weight, dh, rhs, Y3, &e3, last);
+    }
+    if (result == STAGE_ERROR) return cw->callback_status; /* the cell function's message stands */
+    if (result != STAGE_CONVERGED) {
+      /* First a Jacobian at the point that failed, then smaller steps. */
+      if (++attempts > MAX_ATTEMPTS_PER_STEP || h < MIN_STEP_FRACTION * interval)
+        return cell_failure(cw, node, s, weight, last, y, result == STAGE_NONFINITE,
+                            result == STAGE_NONFINITE ? "non-finite rate at every step size"
+                                                      : "Newton iteration fails at every step size");
+      if (!fresh_jacobian && result == STAGE_SLOW) {
+        cell_eval at = {.flux = NULL};
+        if (eval_cell(cw, node, last, &at) == WC_OK) {
+          WC_CALL(evaluate_jacobian(cw, node, last, &at));
+          fresh_jacobian = true;
+          factored_h = -1.0;
+          continue;
+        }
+      }
+      h *= 0.25;
+      fresh_jacobian = false;
+      continue;
+    }
+    /* The step's new state from the stages' rates (not the last iterate): what the
+     * budgets and the downstream cell see is then exactly what the state lost. */
+    double y_new[WC_CELLWISE_MAX_STATES], error[WC_CELLWISE_MAX_STATES];
+    for (int k = 0; k < ns; k++) {
+      y_new[k] = y[k] + h * (TRBDF2_W * (e1.ydot[k] + e2.ydot[k]) + TRBDF2_D * e3.ydot[k]) + U3[k];
+      error[k] = h * (error_weight[0] * e1.ydot[k] + error_weight[1] * e2.ydot[k] + error_weight[2] * e3.ydot[k]);
+    }
+    solve_cell(ns, &factor, error); /* Hosea and Shampine's filter for stiff components */
+    for (int k = 0; k < ns; k++)
+      weight[k] = 1.0 / (cw->rtol * fmax(fabs(y[k]), fabs(y_new[k])) + cw->ode->abs_tolerance[k]);
+    double err = weighted_max(ns, weight, error);
+    double factor_next = err > 0.0 ? 0.9 * cbrt(1.0 / err) : 5.0;
+    if (!(factor_next > 0.2)) factor_next = 0.2;
+    if (factor_next > 5.0) factor_next = 5.0;
+    if (!(err <= 1.0)) {
+      cw->stats.rejected_steps++;
+      if (++attempts > MAX_ATTEMPTS_PER_STEP || h < MIN_STEP_FRACTION * interval)
+        return cell_failure(cw, node, s, weight, y_new, y, !isfinite(err), "error test fails at every step size");
+      h *= fmin(factor_next, 0.9);
+      continue;
+    }
+    /* Accepted: book the step. */
+    attempts = 0;
+    fresh_jacobian = false;
+    if (++steps > cw->max_steps)
+      return cell_failure(cw, node, s, NULL, NULL, NULL, false, "more steps in one interval than max_steps_per_interval");
+    cw->stats.steps++;
+    double amount[WC_CELLWISE_MAX_TRANSPORT];
+    for (int k = 0; k < nt; k++) {
+      amount[k] = h * (TRBDF2_W * (e1.outflow[k] + e2.outflow[k]) + TRBDF2_D * e3.outflow[k]);
+      cumulative[k] += amount[k];
+    }
+    if (nf > 0) {
+      double *row = cw->totals + (size_t)wc_graph_ode_flux_row_of(cw->ode, node) * (size_t)nf;
+      for (int k = 0; k < nf; k++) row[k] += h * (TRBDF2_W * (e1.flux[k] + e2.flux[k]) + TRBDF2_D * e3.flux[k]);
+    }
+    if (*outlet_cursor < cw->n_outlets && cw->outlets[*outlet_cursor] == node) {
+      double *out = cw->outlet_totals + (size_t)*outlet_cursor * (size_t)nt;
+      for (int k = 0; k < nt; k++) out[k] += amount[k];
+    }
+    if (cw->records_used + (size_t)size > cw->records_cap) {
+      size_t cap = cw->records_cap * 2;
+      double *grown = realloc(cw->records, cap * sizeof *grown);
+      WC_CHECK(grown != NULL, WC_ERR_MEMORY, "out of memory for the outflow records (%zu doubles)", cap);
+      cw->records = grown;
+      cw->records_cap = cap;
+    }
+    double *rec = cw->records + cw->records_used;
+    cw->records_used += (size_t)size;
+    cw->record_count[node]++;
+    double s_new = last_step ? interval : s + h;
+    rec[0] = s_new;
+    rec[1] = s_new - s;
+    for (int k = 0; k < nt; k++) {
+      rec[2 + k] = cumulative[k];
+      rec[2 + nt + k] = e1.outflow[k];
+      rec[2 + 2 * nt + k] = e2.outflow[k];
+      rec[2 + 3 * nt + k] = e3.outflow[k];
+    }
+    memcpy(y, y_new, (size_t)ns * sizeof *y);
+    for (int k = 0; k < nt; k++) inflow_at_s[k] = in3[k];
+    /* The next step starts from the last stage's rates (evaluated at the stage's
+     * solution, within the Newton tolerance of y_new). */
+    memcpy(e1.ydot, e3.ydot, (size_t)ns * sizeof *y);
+    memcpy(e1.outflow, e3.outflow, (size_t)nt * sizeof *e1.outflow);
+    if (nf > 0) {
+      double *old = e1.flux;
+      e1.flux = e3.flux;
+      e3.flux = spare_flux;
+      spare_flux = old;
+    }
+    s = s_new;
+    /* Keep the step (and its factorisation) when the change would be small. */
+    if (!last_step || factor_next < 1.0) proposed = (factor_next >= 1.0 && factor_next <= 1.5) ? h : h * factor_next;
+    h = proposed;
+  }
+  cw->step[node] = proposed;
+  return WC_OK;
+}
+
+/* ---- lifecycle and the interval ---------------------------------------------------------- */
+
+wc_status wc_cellwise_create(const wc_graph_ode *ode, double relative_tolerance, long max_steps_per_interval,
+                             wc_cellwise **stepper) {
+  *stepper = NULL;
+  WC_CHECK(ode && ode->cell_rhs && ode->n_cells >= 0, WC_ERR_INTERNAL, "cell-by-cell stepper without a graph ODE");
+  WC_CHECK(ode->n_states >= 1 && ode->n_states <= WC_CELLWISE_MAX_STATES, WC_ERR_INPUT,
+           "solver.method cellwise takes 1 to %d states per cell, not %d", WC_CELLWISE_MAX_STATES, ode->n_states);
+  WC_CHECK(ode->n_transport >= 0 && ode->n_transport <= WC_CELLWISE_MAX_TRANSPORT, WC_ERR_INPUT,
+           "solver.method cellwise takes up to %d transported quantities, not %d", WC_CELLWISE_MAX_TRANSPORT,
+           ode->n_transport);
+  WC_CHECK(relative_tolerance > 0 && isfinite(relative_tolerance), WC_ERR_INPUT,
+           "relative tolerance %g is not positive", relative_tolerance);
+  wc_cellwise *cw = calloc(1, sizeof *cw);
+  WC_CHECK(cw != NULL, WC_ERR_MEMORY, "out of memory for the cell-by-cell stepper");
+  cw->ode = ode;
+  cw->ns = ode->n_states;
+  cw->nt = ode->n_transport;
+  cw->nf = ode->n_fluxes;
+  cw->n = ode->n_cells;
+  cw->rtol = relative_tolerance;
+  cw->max_steps = max_steps_per_interval > 0 ? max_steps_per_interval : 5000;
+  size_t n = (size_t)cw->n, ns = (size_t)cw->ns, rows = (size_t)wc_graph_ode_flux_rows(ode);
+  for (int32_t i = 0; i < cw->n; i++)
+    if (ode->downstream[i] < 0) cw->n_outlets++;
+  cw->y = calloc(n * ns + 1, sizeof *cw->y);
+  cw->jacobian = calloc(n * ns * ns + 1, sizeof *cw->jacobian);
+  cw->jac_ok = calloc(n + 1, 1);
+  cw->step = calloc(n + 1, sizeof *cw->step);
+  cw->typical = calloc(ns, sizeof *cw->typical);
+  cw->totals = calloc(rows * (size_t)cw->nf + 1, sizeof *cw->totals);
+  cw->outlets = calloc((size_t)cw->n_outlets + 1, sizeof *cw->outlets);
+  cw->outlet_totals = calloc((size_t)cw->n_outlets * (size_t)cw->nt + 1, sizeof *cw->outlet_totals);
+  cw->record_start = calloc(n + 1, sizeof *cw->record_start);
+  cw->record_count = calloc(n + 1, sizeof *cw->record_count);
+  cw->records_cap = (size_t)record_size(cw->nt) * (n * 4 + 64);
+  cw->records = malloc(cw->records_cap * sizeof *cw->records);
+  cw->flux_scratch = calloc(4 * (size_t)cw->nf + 1, sizeof *cw->flux_scratch);
+  if (!cw->y || !cw->jacobian || !cw->jac_ok || !cw->step || !cw->typical || !cw->totals || !cw->outlets ||
+      !cw->outlet_totals || !cw->record_start || !cw->record_count || !cw->records || !cw->flux_scratch) {
+    wc_cellwise_destroy(&cw);
+    WC_FAIL(WC_ERR_MEMORY, "out of memory for the cell-by-cell stepper of %d cells", (int)n);
+  }
+  for (size_t k = 0; k < ns; k++) cw->typical[k] = ode->abs_tolerance[k] / relative_tolerance;
+  int32_t m = 0;
+  for (int32_t i = 0; i < cw->n; i++)
+    if (ode->downstream[i] < 0) cw->outlets[m++] = i;
+  cw->failure.node = -1;
+  cw->failure.state = -1;
+  *stepper = cw;
+  return WC_OK;
+}
+
+void wc_cellwise_destroy(wc_cellwise **stepper) {
+  if (!stepper || !*stepper) return;
+  wc_cellwise *cw = *stepper;
+  free(cw->y);
+  free(cw->jacobian);
+  free(cw->jac_ok);
+  free(cw->step);
+  free(cw->typical);
+  free(cw->totals);
+  free(cw->outlets);
+  free(cw->outlet_totals);
+  free(cw->record_start);
+  free(cw->record_count);
+  free(cw->records);
+  free(cw->flux_scratch);
+  free(cw);
+  *stepper = NULL;
+}
+
+wc_status wc_cellwise_set_state(wc_cellwise *cw, double t_s, const double *y) {
+  WC_CHECK(isfinite(t_s), WC_ERR_INTERNAL, "initial time %g is not finite", t_s);
+  const size_t count = (size_t)cw->n * (size_t)cw->ns;
+  for (size_t j = 0; j < count; j++)
+    if (!isfinite(y[j]))
+      WC_FAIL(WC_ERR_INPUT, "initial state '%s' of node %zu is %g",
+              cw->ode->state_names ? cw->ode->state_names[j % (size_t)cw->ns] : "?", j / (size_t)cw->ns, y[j]);
+  memcpy(cw->y, y, count * sizeof *y);
+  memset(cw->totals, 0, (size_t)wc_graph_ode_flux_rows(cw->ode) * (size_t)cw->nf * sizeof *cw->totals);
+  memset(cw->outlet_totals, 0, (size_t)cw->n_outlets * (size_t)cw->nt * sizeof *cw->outlet_totals);
+  memset(cw->step, 0, (size_t)cw->n * sizeof *cw->step);
+  memset(cw->jac_ok, 0, (size_t)cw->n);
+  cw->t = t_s;
+  return WC_OK;
+}
+
+wc_status wc_cellwise_advance(wc_cellwise *cw, double t_stop_s) {
+  WC_CHECK(isfinite(t_stop_s) && t_stop_s > cw->t, WC_ERR_INTERNAL, "stop time %.9g s is not after the current time %.9g s",
+           t_stop_s, cw->t);
+  const double interval = t_stop_s - cw->t;
+  cw->records_used = 0;
+  cw->callback_status = WC_OK;
+  int32_t outlet_cursor = 0;
+  /* Node order is topological (wc_graph_ode): every upstream cell is done before its
+   * downstream cell starts. */
+  for (int32_t node = 0; node < cw->n; node++) {
+    wc_status status = integrate_cell(cw, node, interval, &outlet_cursor);
+    if (status != WC_OK) return status;
+    if (outlet_cursor < cw->n_outlets && cw->outlets[outlet_cursor] == node) outlet_cursor++;
+  }
+  cw->t = t_stop_s;
+  return WC_OK;
+}
+
+double wc_cellwise_time(const wc_cellwise *cw) { return cw->t; }
+const double *wc_cellwise_state(const wc_cellwise *cw) { return cw->y; }
+const double *wc_cellwise_flux_totals(const wc_cellwise *cw) { return cw->nf > 0 ? cw->totals : NULL; }
+const double *wc_cellwise_outlet_totals(const wc_cellwise *cw) { return cw->n_outlets > 0 ? cw->outlet_totals : NULL; }
+int32_t wc_cellwise_outlet_count(const wc_cellwise *cw) { return cw->n_outlets; }
+const int32_t *wc_cellwise_outlets(const wc_cellwise *cw) { return cw->outlets; }
+void wc_cellwise_get_stats(const wc_cellwise *cw, wc_cellwise_stats *stats) { *stats = cw->stats; }
+const wc_cellwise_failure *wc_cellwise_last_failure(const wc_cellwise *cw) { return &cw->failure; }
