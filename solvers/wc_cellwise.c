@@ -149,10 +149,10 @@ typedef struct cell_eval {
 
 /* The cell's own rates at y (inflow enters the stages as amounts, so it is zero here).
  * WC_ERR_NUMERICS when a rate is not finite. */
-static wc_status eval_cell(wc_cellwise *cw, int32_t node, const double *y, cell_eval *e) {
+static wc_status eval_cell(wc_cellwise *cw, int32_t node, double t, const double *y, cell_eval *e) {
   static const double no_inflow[WC_CELLWISE_MAX_TRANSPORT] = {0};
   cw->stats.cell_calls++;
-  wc_status status = cw->ode->cell_rhs(cw->ode->context, cw->t, node, y, no_inflow, e->ydot, e->outflow, e->flux);
+  wc_status status = cw->ode->cell_rhs(cw->ode->context, t, node, y, no_inflow, e->ydot, e->outflow, e->flux);
   if (status != WC_OK) return status;
   int bad = 0; /* independent tests, no chain of floating-point adds */
   for (int k = 0; k < cw->ns; k++) bad |= !isfinite(e->ydot[k]);
@@ -162,7 +162,7 @@ static wc_status eval_cell(wc_cellwise *cw, int32_t node, const double *y, cell_
   return wc_error_set(WC_ERR_NUMERICS, __FILE__, __LINE__, "cell %d produced a non-finite rate", (int)node);
 }
 
-static wc_status evaluate_jacobian(wc_cellwise *cw, int32_t node, const double *y, const cell_eval *at) {
+static wc_status evaluate_jacobian(wc_cellwise *cw, int32_t node, double t, const double *y, const cell_eval *at) {
   const int ns = cw->ns;
   double *jac = cw->jacobian + (size_t)node * (size_t)(ns * ns);
   double shifted[WC_CELLWISE_MAX_STATES];
@@ -172,7 +172,7 @@ static wc_status evaluate_jacobian(wc_cellwise *cw, int32_t node, const double *
     double increment = sqrt(DBL_EPSILON) * fmax(fabs(y[c]), cw->typical[c]);
     shifted[c] = y[c] + increment;
     increment = shifted[c] - y[c]; /* the increment as represented */
-    wc_status status = eval_cell(cw, node, shifted, &e);
+    wc_status status = eval_cell(cw, node, t, shifted, &e);
     if (status != WC_OK) return status;
     for (int r = 0; r < ns; r++) jac[r * ns + c] = (e.ydot[r] - at->ydot[r]) / increment;
     shifted[c] = y[c];
@@ -238,12 +238,13 @@ typedef enum stage_result { STAGE_CONVERGED = 0, STAGE_SLOW, STAGE_NONFINITE, ST
 /* On entry Y is the predictor; on STAGE_CONVERGED `e` holds the rates at Y (the point the
  * update uses) and Y is within NEWTON_TOLERANCE of the stage's solution. On failure `last`
  * is the last point evaluated. */
-static stage_result newton_stage(wc_cellwise *cw, int32_t node, const cell_factor *factor, const double *weight,
-                                 double dh, const double *rhs, double *Y, cell_eval *e, double *last) {
+static stage_result newton_stage(wc_cellwise *cw, int32_t node, double t, const cell_factor *factor,
+                                 const double *weight, double dh, const double *rhs, double *Y, cell_eval *e,
+                                 double *last) {
   const int ns = cw->ns;
   double previous = 0.0;
   for (int it = 0; it < NEWTON_MAX_ITERS; it++) {
-    wc_status status = eval_cell(cw, node, Y, e);
+    wc_status status = eval_cell(cw, node, t, Y, e);
     if (status == WC_ERR_NUMERICS) return STAGE_NONFINITE;
     if (status != WC_OK) {
       cw->callback_status = status;
@@ -296,10 +297,10 @@ static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval, 
   cell_eval e1 = {.flux = flux[0]}, e2 = {.flux = flux[1]}, e3 = {.flux = flux[2]};
   double *spare_flux = flux[3];
 
-  wc_status status = eval_cell(cw, node, y, &e1);
+  wc_status status = eval_cell(cw, node, cw->t, y, &e1);
   if (status == WC_ERR_NUMERICS) return cell_failure(cw, node, 0.0, NULL, NULL, NULL, true, "non-finite rate at the interval's start");
   if (status != WC_OK) return status;
-  if (!cw->jac_ok[node]) WC_CALL(evaluate_jacobian(cw, node, y, &e1));
+  if (!cw->jac_ok[node]) WC_CALL(evaluate_jacobian(cw, node, cw->t, y, &e1));
 
   cw->record_start[node] = (int64_t)(cw->records_used / (size_t)size);
   cw->record_count[node] = 0;
@@ -351,7 +352,7 @@ static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval, 
     }
     solve_cell(ns, &factor, delta);
     for (int k = 0; k < ns; k++) Y2[k] = y[k] + delta[k];
-    stage_result result = newton_stage(cw, node, &factor, weight, dh, rhs, Y2, &e2, last);
+    stage_result result = newton_stage(cw, node, cw->t + s + TRBDF2_GAMMA * h, &factor, weight, dh, rhs, Y2, &e2, last);
     if (result == STAGE_CONVERGED) {
       double j_step[WC_CELLWISE_MAX_STATES]; /* J (Y2 - y) */
       for (int r = 0; r < ns; r++) {
@@ -365,7 +366,7 @@ static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval, 
       }
       solve_cell(ns, &factor, delta);
       for (int k = 0; k < ns; k++) Y3[k] = y[k] + delta[k];
-      result = newton_stage(cw, node, &factor, weight, dh, rhs, Y3, &e3, last);
+      result = newton_stage(cw, node, cw->t + s + h, &factor, weight, dh, rhs, Y3, &e3, last);
     }
     if (result == STAGE_ERROR) return cw->callback_status; /* the cell function's message stands */
     if (result != STAGE_CONVERGED) {
@@ -376,8 +377,8 @@ static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval, 
                                                       : "Newton iteration fails at every step size");
       if (!fresh_jacobian && result == STAGE_SLOW) {
         cell_eval at = {.flux = NULL};
-        if (eval_cell(cw, node, last, &at) == WC_OK) {
-          WC_CALL(evaluate_jacobian(cw, node, last, &at));
+        if (eval_cell(cw, node, cw->t + s + h, last, &at) == WC_OK) {
+          WC_CALL(evaluate_jacobian(cw, node, cw->t + s + h, last, &at));
           fresh_jacobian = true;
           factored_h = -1.0;
           continue;

@@ -11,6 +11,9 @@
  *   linear solvers agree      nonlinear tree, daily jumps     sweep = gmres_sweep = gmres
  *   forced failure            NaN from one cell after t_bad   time and cell reported
  *
+ * The analytic cases also run cell by cell (solver.method cellwise, wc_cellwise.h), with
+ * its own checks: inflow from several upstream cells against the exact solution, stiff
+ * cells, and its failures.
  * Every case runs with each linear solver kind where that makes sense. Under mpiexec each
  * rank integrates its own copy of the graph (ranks are independent until the halo
  * exchange exists), so global norms see n_ranks copies; the failure cases put the faulty
@@ -31,6 +34,17 @@
 
 static const wc_linear_solver kinds[] = {WC_LINSOL_SWEEP, WC_LINSOL_GMRES_SWEEP, WC_LINSOL_GMRES};
 enum { N_KINDS = 3 };
+
+/* The cases the analytic tests run: BDF with each linear solver, then cell by cell. */
+enum { N_CASES = N_KINDS + 1, CELLWISE_CASE = N_KINDS };
+static const char *case_name(int c) { return c < N_KINDS ? wc_linear_solver_name(kinds[c]) : "cellwise"; }
+/* TR-BDF2 is second order and controls the error of each step: over the tests' hundreds of
+ * steps per e-folding its global error is ~10-100 rtol (BDF's, at up to order 5, ~10). */
+static double case_tolerance(int c, double bdf) { return c == CELLWISE_CASE ? 3e-5 : bdf; }
+static void case_options(int c, wc_integrator_options *options) {
+  if (c < N_KINDS) options->linear_solver = kinds[c];
+  else options->method = WC_METHOD_CELLWISE;
+}
 
 static int mpi_rank(void) {
   int rank = 0;
@@ -138,11 +152,8 @@ static wc_graph_ode reservoir_ode(reservoirs *m, const double *atol) {
                         .context = m};
 }
 
-static wc_integrator *make_integrator(const wc_graph_ode *ode, wc_linear_solver kind, double rtol) {
-  wc_integrator_options options;
-  wc_integrator_options_default(&options);
-  options.linear_solver = kind;
-  options.relative_tolerance = rtol;
+static wc_integrator *create_with(const wc_graph_ode *ode, const wc_integrator_options *given) {
+  wc_integrator_options options = *given;
   wc_integrator *integ = NULL;
   wc_status status = wc_integrator_create(ode, &options, MPI_COMM_WORLD, &integ);
   if (status != WC_OK) fprintf(stderr, "\n  wc_integrator_create: %s\n", wc_error_message());
@@ -150,13 +161,29 @@ static wc_integrator *make_integrator(const wc_graph_ode *ode, wc_linear_solver 
   return integ;
 }
 
+static wc_integrator *make_integrator(const wc_graph_ode *ode, wc_linear_solver kind, double rtol) {
+  wc_integrator_options options;
+  wc_integrator_options_default(&options);
+  options.linear_solver = kind;
+  options.relative_tolerance = rtol;
+  return create_with(ode, &options);
+}
+
+static wc_integrator *make_case_integrator(const wc_graph_ode *ode, int c, double rtol) {
+  wc_integrator_options options;
+  wc_integrator_options_default(&options);
+  case_options(c, &options);
+  options.relative_tolerance = rtol;
+  return create_with(ode, &options);
+}
+
 static void test_linear_reservoir(void) {
   const double k = 1e-4, y0 = 50.0, atol[1] = {1e-10};
-  for (int kind = 0; kind < N_KINDS; kind++) {
+  for (int kind = 0; kind < N_CASES; kind++) {
     int32_t down[1] = {-1};
     reservoirs m = reservoirs_make(wc_test_csr_make(1, down), k);
     wc_graph_ode ode = reservoir_ode(&m, atol);
-    wc_integrator *integ = make_integrator(&ode, kinds[kind], 1e-8);
+    wc_integrator *integ = make_case_integrator(&ode, kind, 1e-8);
     CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
     CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, &y0), WC_OK);
     for (int hour = 1; hour <= 24; hour++) {
@@ -164,7 +191,7 @@ static void test_linear_reservoir(void) {
       CU_ASSERT_EQUAL_FATAL(wc_integrator_advance(integ, t), WC_OK);
       CU_ASSERT_EQUAL(wc_integrator_time(integ), t);
       /* Global error at rtol 1e-8 over 8.6 e-foldings: a few 1e-7 relative. */
-      CU_ASSERT_TRUE(near(wc_linear_solver_name(kinds[kind]), wc_integrator_state(integ)[0], y0 * exp(-k * t), 1e-6,
+      CU_ASSERT_TRUE(near(case_name(kind), wc_integrator_state(integ)[0], y0 * exp(-k * t), case_tolerance(kind, 1e-6),
                           1e-3 * y0));
     }
     /* What left through the outlet is what the store lost. */
@@ -189,10 +216,10 @@ static void test_nash_cascade(void) {
   const double k = 2e-4, atol[1] = {1e-12};
   int32_t down[N];
   for (int i = 0; i < N; i++) down[i] = i + 1 < N ? i + 1 : -1;
-  for (int kind = 0; kind < N_KINDS; kind++) {
+  for (int kind = 0; kind < N_CASES; kind++) {
     reservoirs m = reservoirs_make(wc_test_csr_make(N, down), k);
     wc_graph_ode ode = reservoir_ode(&m, atol);
-    wc_integrator *integ = make_integrator(&ode, kinds[kind], 1e-8);
+    wc_integrator *integ = make_case_integrator(&ode, kind, 1e-8);
     CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
     double y0[N] = {1.0};
     CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
@@ -202,10 +229,10 @@ static void test_nash_cascade(void) {
       for (int j = 0; j < N; j++) {
         double want = pow(kt, j) / factorial(j) * exp(-kt);
         char what[64];
-        snprintf(what, sizeof what, "%s reservoir %d", wc_linear_solver_name(kinds[kind]), j);
+        snprintf(what, sizeof what, "%s reservoir %d", case_name(kind), j);
         /* Plain GMRES stops at its linear tolerance: which iteration meets it can flip with
          * the last bit of a norm, and the cascade then lands within 2e-6 (np 2: 1.1e-6). */
-        double tol = kinds[kind] == WC_LINSOL_GMRES ? 2e-6 : 1e-6;
+        double tol = case_tolerance(kind, kind < N_KINDS && kinds[kind] == WC_LINSOL_GMRES ? 2e-6 : 1e-6);
         CU_ASSERT_TRUE(near(what, wc_integrator_state(integ)[j], want, tol, 1e-3));
         stored += wc_integrator_state(integ)[j];
       }
@@ -221,8 +248,9 @@ static void test_nash_cascade(void) {
 static void test_tree_conservation(void) {
   enum { N = 300 };
   const double atol[1] = {1e-9};
-  for (int variant = 0; variant < N_KINDS + 1; variant++) {
-    wc_linear_solver kind = kinds[variant < N_KINDS ? variant : 0];
+  for (int variant = 0; variant < N_CASES + 1; variant++) {
+    /* the BDF cases, analytic blocks (sweep), then cell by cell */
+    int c = variant < N_KINDS ? variant : variant == N_KINDS ? 0 : CELLWISE_CASE;
     reservoirs m = reservoirs_make(random_tree(N, 7), 0.0);
     double y0[N], initial = 0.0;
     for (int i = 0; i < N; i++) {
@@ -233,7 +261,7 @@ static void test_tree_conservation(void) {
     }
     wc_graph_ode ode = reservoir_ode(&m, atol);
     if (variant == N_KINDS) ode.cell_jacobian = reservoir_jacobian;
-    wc_integrator *integ = make_integrator(&ode, kind, 1e-8);
+    wc_integrator *integ = make_case_integrator(&ode, c, 1e-8);
     CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
     CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
     CU_ASSERT_TRUE(wc_integrator_outlet_count(integ) >= 2);
@@ -245,7 +273,7 @@ static void test_tree_conservation(void) {
     }
     for (int j = 0; j < wc_integrator_outlet_count(integ); j++) out += wc_integrator_outlet_totals(integ)[j];
     char what[64];
-    snprintf(what, sizeof what, "%s%s: storage + out - in", wc_linear_solver_name(kind),
+    snprintf(what, sizeof what, "%s%s: storage + out - in", case_name(c),
              variant == N_KINDS ? " (analytic blocks)" : "");
     CU_ASSERT_TRUE(near(what, stored + out - in, initial, 1e-8, 1.0));
     CU_ASSERT_TRUE(in > 0.01 * initial); /* sources did flow in */
@@ -263,13 +291,13 @@ static void test_piecewise_forcing(void) {
   const double rain[] = {0.0, 5e-3, 0.0, 1e-2, 2e-3, 0.0, 0.0, 8e-3, 1e-3, 0.0};
   const int n_intervals = (int)(sizeof rain / sizeof *rain);
   for (int restart = 0; restart < 2; restart++)
-    for (int kind = 0; kind < N_KINDS; kind++) {
+    for (int kind = 0; kind < N_CASES; kind++) {
       int32_t down[1] = {-1};
       reservoirs m = reservoirs_make(wc_test_csr_make(1, down), k);
       wc_graph_ode ode = reservoir_ode(&m, atol);
       wc_integrator_options options;
       wc_integrator_options_default(&options);
-      options.linear_solver = kinds[kind];
+      case_options(kind, &options);
       options.relative_tolerance = 1e-8;
       options.restart_each_interval = restart;
       wc_integrator *integ = NULL;
@@ -283,16 +311,16 @@ static void test_piecewise_forcing(void) {
         rain_total += rain[j] * dt;
         CU_ASSERT_EQUAL_FATAL(wc_integrator_advance(integ, 3600.0 * (j + 1)), WC_OK);
         char what[80];
-        snprintf(what, sizeof what, "%s%s, interval %d", wc_linear_solver_name(kinds[kind]),
+        snprintf(what, sizeof what, "%s%s, interval %d", case_name(kind),
                  restart ? " (restarts)" : "", j);
-        CU_ASSERT_TRUE(near(what, wc_integrator_state(integ)[0], y, 1e-6, 1e-3));
+        CU_ASSERT_TRUE(near(what, wc_integrator_state(integ)[0], y, case_tolerance(kind, 1e-6), 1e-3));
       }
       /* The input quadrature is integrated by the same BDF formulas as the state: after a
        * restart each interval's constant rate is integrated exactly; continuing across a
        * jump, to the solver's accuracy. The budget closes either way: storage + outflow -
        * input stays at the initial storage, to the Newton tolerance. */
       double rain_got = wc_integrator_flux_totals(integ)[0];
-      CU_ASSERT_TRUE(near("rain total", rain_got, rain_total, restart ? 1e-12 : 1e-6, 1.0));
+      CU_ASSERT_TRUE(near("rain total", rain_got, rain_total, restart || kind == CELLWISE_CASE ? 1e-12 : 1e-6, 1.0));
       double closure = wc_integrator_state(integ)[0] + wc_integrator_outlet_totals(integ)[0] - rain_got;
       CU_ASSERT_TRUE(near("closure", closure, y_start, 1e-8, 1.0));
       wc_integrator_destroy(&integ);
@@ -838,6 +866,94 @@ static void test_shared_budget_rows(void) {
   CU_ASSERT_EQUAL(memcmp(states[0], states[1], sizeof states[0]), 0);
 }
 
+
+/* ---- cell by cell --------------------------------------------------------------------------- */
+
+/* Two reservoirs (k1, k2) drain into a third (k3): the third receives the others' outflow
+ * through their step records. With intervals of an hour and of a day, and a downstream cell
+ * slow (k3 = 3e-5/s) or stiff (k3 = 0.1/s: it follows its inflow within seconds, between
+ * upstream steps of hours), the third store matches
+ *   y3 = sum_j k_j Y_j (exp(-k_j t) - exp(-k3 t)) / (k3 - k_j),
+ * and storage + outflow stays at the initial storage. */
+static void test_cellwise_converging_inflow(void) {
+  const double atol[1] = {1e-10}, k1 = 2e-5, k2 = 7e-5, A = 40.0, B = 25.0;
+  const double k3s[2] = {3e-5, 0.1}, intervals[2] = {3600.0, 86400.0};
+  for (int stiff = 0; stiff < 2; stiff++)
+    for (int daily = 0; daily < 2; daily++) {
+      int32_t down[3] = {2, 2, -1};
+      reservoirs m = reservoirs_make(wc_test_csr_make(3, down), 0.0);
+      m.k_per_s[0] = k1;
+      m.k_per_s[1] = k2;
+      m.k_per_s[2] = k3s[stiff];
+      wc_graph_ode ode = reservoir_ode(&m, atol);
+      wc_integrator *integ = make_case_integrator(&ode, CELLWISE_CASE, 1e-6);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
+      double y0[3] = {A, B, 0.0};
+      CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
+      const double k3 = k3s[stiff], dt = intervals[daily];
+      for (int j = 1; j <= (daily ? 5 : 48); j++) {
+        double t = dt * j;
+        CU_ASSERT_EQUAL_FATAL(wc_integrator_advance(integ, t), WC_OK);
+        double want = k1 * A * (exp(-k1 * t) - exp(-k3 * t)) / (k3 - k1) + k2 * B * (exp(-k2 * t) - exp(-k3 * t)) / (k3 - k2);
+        const double *y = wc_integrator_state(integ);
+        char what[96];
+        snprintf(what, sizeof what, "downstream store (k3 %g, intervals of %g s) at %g s", k3, dt, t);
+        /* rtol 1e-6 per step: TR-BDF2 (error constant ~0.04) takes ~35 steps per
+         * e-folding, so after the 5 e-foldings of the daily runs the global error is
+         * ~170 rtol; see case_tolerance */
+        CU_ASSERT_TRUE(near(what, y[2], want, 5e-4, 1e-3 * A));
+        CU_ASSERT_TRUE(near("upstream store", y[0], A * exp(-k1 * t), 5e-4, 1e-3 * A));
+        CU_ASSERT_TRUE(near("cellwise mass", y[0] + y[1] + y[2] + wc_integrator_outlet_totals(integ)[0], A + B, 1e-13,
+                            1.0));
+      }
+      wc_integrator_stats stats;
+      wc_integrator_get_stats(integ, &stats);
+      CU_ASSERT_TRUE(stats.cellwise);
+      CU_ASSERT_EQUAL(stats.cell_intervals, 3 * (daily ? 5 : 48));
+      wc_integrator_destroy(&integ);
+      reservoirs_free(&m);
+    }
+}
+
+/* A cell that turns NaN is named, with the time it got to; a cell function's own error
+ * reaches the caller unchanged. Each rank integrates its own copy here, so the faults are
+ * on every rank. */
+static void test_cellwise_failures(void) {
+  const double atol[1] = {1e-8};
+  int32_t down[10];
+  for (int i = 0; i < 10; i++) down[i] = i < 9 ? i + 1 : -1;
+  reservoirs m = reservoirs_make(wc_test_csr_make(10, down), 1e-4);
+  m.nan_node = 7;
+  m.nan_after_s = 5000.0;
+  m.nan_rank = mpi_rank();
+  wc_graph_ode ode = reservoir_ode(&m, atol);
+  wc_integrator *integ = make_case_integrator(&ode, CELLWISE_CASE, 1e-6);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
+  double y0[10] = {5, 5, 5, 5, 5, 5, 5, 5, 5, 5};
+  CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
+  CU_ASSERT_EQUAL(wc_integrator_advance(integ, 3600.0), WC_OK);
+  wc_error_clear();
+  CU_ASSERT_EQUAL(wc_integrator_advance(integ, 7200.0), WC_ERR_NUMERICS);
+  const wc_integrator_failure *f = wc_integrator_last_failure(integ);
+  CU_ASSERT_EQUAL(f->node, 7);
+  CU_ASSERT_TRUE(f->nonfinite);
+  CU_ASSERT_TRUE(f->t_s >= 3600.0 && f->t_s <= 5000.0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(wc_error_message(), "node 7"));
+  if (mpi_rank() == 0) printf("\n  message: %s", wc_error_message());
+  wc_integrator_destroy(&integ);
+
+  m.nan_node = -1;
+  m.error_node = 2;
+  integ = make_case_integrator(&ode, CELLWISE_CASE, 1e-6);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
+  CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
+  wc_error_clear();
+  CU_ASSERT_EQUAL(wc_integrator_advance(integ, 60.0), WC_ERR_INPUT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(wc_error_message(), "reservoir 2 has no outlet rating"));
+  wc_integrator_destroy(&integ);
+  reservoirs_free(&m);
+}
+
 /* ---- failures ------------------------------------------------------------------------------- */
 
 static void test_forced_failure(void) {
@@ -956,8 +1072,15 @@ static CU_TestInfo failure_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo cellwise_tests[] = {
+    WC_TEST(test_cellwise_converging_inflow),
+    WC_TEST(test_cellwise_failures),
+    CU_TEST_INFO_NULL,
+};
+
 static CU_SuiteInfo suites[] = {
     {"analytic", NULL, NULL, NULL, NULL, analytic_tests},
+    {"cellwise", NULL, NULL, NULL, NULL, cellwise_tests},
     {"sweep", NULL, NULL, NULL, NULL, sweep_tests},
     {"failures", NULL, NULL, NULL, NULL, failure_tests},
     CU_SUITE_INFO_NULL,
