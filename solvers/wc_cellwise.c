@@ -91,8 +91,8 @@ static bool factor_cell(int ns, const double *jacobian, double dh, cell_factor *
     }
   }
   f->n_lower = f->n_upper = 0;
-  for (int k = 0; k < ns; k++)
-    for (int r = k + 1; r < ns; r++)
+  for (int r = 1; r < ns; r++) /* by row: each row's sum stays in a register */
+    for (int k = 0; k < r; k++)
       if (a[r * ns + k] != 0.0) {
         f->lower_row[f->n_lower] = (unsigned char)r;
         f->lower_col[f->n_lower] = (unsigned char)k;
@@ -109,7 +109,15 @@ static bool factor_cell(int ns, const double *jacobian, double dh, cell_factor *
 }
 
 static inline void solve_cell(int ns, const cell_factor *f, double *b) {
-  for (int j = 0; j < f->n_lower; j++) b[f->lower_row[j]] -= f->lower[j] * b[f->lower_col[j]];
+  int i = 0;
+  for (int r = 1; r < ns; r++) {
+    double s = b[r];
+    while (i < f->n_lower && f->lower_row[i] == r) {
+      s -= f->lower[i] * b[f->lower_col[i]];
+      i++;
+    }
+    b[r] = s;
+  }
   int j = 0;
   for (int r = ns - 1; r >= 0; r--) {
     double s = b[r];
@@ -240,7 +248,7 @@ typedef enum stage_result { STAGE_CONVERGED = 0, STAGE_SLOW, STAGE_NONFINITE, ST
  * is the last point evaluated. */
 static stage_result newton_stage(wc_cellwise *cw, int32_t node, double t, const cell_factor *factor,
                                  const double *weight, double dh, const double *rhs, double *Y, cell_eval *e,
-                                 double *last) {
+                                 double *last, double *rate_estimate) {
   const int ns = cw->ns;
   double previous = 0.0;
   for (int it = 0; it < NEWTON_MAX_ITERS; it++) {
@@ -256,10 +264,13 @@ static stage_result newton_stage(wc_cellwise *cw, int32_t node, double t, const 
     solve_cell(ns, factor, correction);
     double norm = weighted_rms(ns, weight, correction);
     if (!isfinite(norm)) return STAGE_NONFINITE;
-    double rate = it > 0 ? norm / previous : 1.0;
+    /* The convergence rate, as CVODE keeps it: observed over this stage's iterations,
+     * carried over from the cell's earlier stages for the first one. */
+    if (it > 0) *rate_estimate = fmax(0.3 * *rate_estimate, norm / previous);
+    double rate = *rate_estimate;
     if (norm * fmin(1.0, rate) < NEWTON_TOLERANCE) return STAGE_CONVERGED;
     memcpy(last, Y, (size_t)ns * sizeof *Y);
-    if (it > 0 && rate > NEWTON_MAX_RATE) break;
+    if (it > 0 && norm / previous > NEWTON_MAX_RATE) break;
     previous = norm;
     for (int k = 0; k < ns; k++) Y[k] -= correction[k];
   }
@@ -311,6 +322,7 @@ static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval, 
   cell_factor factor;
   double factored_h = -1.0;
   bool fresh_jacobian = false;
+  double rate_estimate = 1.0; /* Newton's convergence rate, carried between stages */
   int attempts = 0;
   long steps = 0;
   while (s < interval) {
@@ -352,7 +364,8 @@ static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval, 
     }
     solve_cell(ns, &factor, delta);
     for (int k = 0; k < ns; k++) Y2[k] = y[k] + delta[k];
-    stage_result result = newton_stage(cw, node, cw->t + s + TRBDF2_GAMMA * h, &factor, weight, dh, rhs, Y2, &e2, last);
+    stage_result result = newton_stage(cw, node, cw->t + s + TRBDF2_GAMMA * h, &factor, weight, dh, rhs, Y2, &e2, last,
+                                       &rate_estimate);
     if (result == STAGE_CONVERGED) {
       double j_step[WC_CELLWISE_MAX_STATES]; /* J (Y2 - y) */
       for (int r = 0; r < ns; r++) {
@@ -366,7 +379,8 @@ static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval, 
       }
       solve_cell(ns, &factor, delta);
       for (int k = 0; k < ns; k++) Y3[k] = y[k] + delta[k];
-      result = newton_stage(cw, node, cw->t + s + h, &factor, weight, dh, rhs, Y3, &e3, last);
+      result = newton_stage(cw, node, cw->t + s + h, &factor, weight, dh, rhs, Y3, &e3, last,
+                            &rate_estimate);
     }
     if (result == STAGE_ERROR) return cw->callback_status; /* the cell function's message stands */
     if (result != STAGE_CONVERGED) {
@@ -381,6 +395,7 @@ static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval, 
           WC_CALL(evaluate_jacobian(cw, node, cw->t + s + h, last, &at));
           fresh_jacobian = true;
           factored_h = -1.0;
+          rate_estimate = 1.0;
           continue;
         }
       }
