@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wc_mpi.h"
+
 /* TR-BDF2 as an ESDIRK (Hosea and Shampine 1996): c = (0, gamma, 1),
  * A = [[0,0,0],[d,d,0],[w,w,d]], b = (w, w, d) (stiffly accurate), and the embedded
  * third-order weights (1-w)/3, (3w+1)/3, d/3. */
@@ -26,8 +28,43 @@ static const double NEWTON_MAX_RATE = 0.9;   /* slower convergence counts as fai
 static const double MIN_STEP_FRACTION = 1e-9; /* of the interval: below it the cell fails */
 static const double FIRST_STEP_FRACTION = 1.0 / 24.0;
 
+/* A partitioned graph: what this rank's cells exchange with other ranks (wc_cellwise_set_halo).
+ * Each interval a send cell's records go to the rank downstream as one message as soon as
+ * the cell is done: [record count, failed flag, records...], tagged with the sender's local
+ * cell; a cell fed from other ranks receives those messages before it starts. */
+typedef struct cellwise_halo {
+  MPI_Comm comm; /* a private duplicate */
+  int rank, size;
+  int32_t n_send;
+  int32_t *send_of;           /* [n] index in the send list, or -1 */
+  const int32_t *send_rank;   /* [n_send] destination */
+  double **send_buffer;       /* [n_send] the last message of each send cell */
+  size_t *send_capacity;      /* [n_send] in doubles */
+  MPI_Request *send_request;  /* [n_send] */
+  int32_t n_recv;
+  const int32_t *recv_rank, *recv_remote_cell; /* [n_recv] source rank and its local cell */
+  double *recv_records;       /* this interval's received records */
+  size_t recv_used, recv_capacity;
+  int64_t *recv_start;        /* [n_recv] first record */
+  int32_t *recv_count;        /* [n_recv] records (0 until received) */
+  /* Each cell's upstream cells, local and remote, in the order of the whole graph, so a
+   * cell's inflow is summed as on one rank, bit for bit: ref >= 0 a local node, ref < 0
+   * the receive entry -ref - 1. */
+  int32_t *source_start;      /* [n + 1] */
+  int32_t *source_ref;
+  bool failed_upstream;       /* an upstream rank failed in this interval */
+  const int32_t *global_index; /* [n] each cell's node in the whole graph */
+  /* The order the cells are integrated in: first those that feed a send cell, then the
+   * rest, each part with the cells that need nothing from other ranks first. Upstream
+   * cells still come first (each part is closed upstream), so results do not change; but
+   * the ranks below get their messages early, and a rank works on what it can while it
+   * waits. */
+  int32_t *order;             /* [n] */
+} cellwise_halo;
+
 struct wc_cellwise {
   const wc_graph_ode *ode;
+  cellwise_halo *halo;   /* NULL: one rank, a closed graph */
   int ns, nt, nf;
   int32_t n;
   double rtol;
@@ -41,6 +78,7 @@ struct wc_cellwise {
   double *totals;        /* [rows][nf] */
   int32_t n_outlets;
   int32_t *outlets;
+  int32_t *outlet_of;    /* [n] index into outlets, or -1 */
   double *outlet_totals; /* [n_outlets][nt] */
   /* The interval's outflow records: per accepted step of a cell, t_end, h, the cumulative
    * amounts [nt] at t_end and the stage rates [3][nt]. */
@@ -206,36 +244,53 @@ static inline double amount_within_step(const double *rate3, int nt, double h, d
   return h * part + (amount - h * whole) * theta;
 }
 
+/* What one upstream cell (its `count` records at `rec`) sent from the interval's start to
+ * time s, added to amount[nt]. */
+static void add_sent_until(const double *rec, int32_t count, int nt, double s, double *amount) {
+  const int size = record_size(nt);
+  if (count == 0) return;
+  /* the first step that ends at or after s */
+  int32_t lo = 0, hi = count - 1;
+  while (lo < hi) {
+    int32_t mid = (lo + hi) / 2;
+    if (rec[(size_t)mid * size] < s) lo = mid + 1;
+    else hi = mid;
+  }
+  const double *r = rec + (size_t)lo * size;
+  const double *before = lo > 0 ? r - size : NULL;
+  double h = r[1], theta = (s - (r[0] - h)) / h;
+  if (theta >= 1.0) {
+    for (int k = 0; k < nt; k++) amount[k] += r[2 + k];
+    return;
+  }
+  for (int k = 0; k < nt; k++) {
+    double start = before ? before[2 + k] : 0.0;
+    if (theta > 0.0) start += amount_within_step(r + 2 + nt + k, nt, h, r[2 + k] - start, theta);
+    amount[k] += start;
+  }
+}
+
 /* What the upstream cells of `node` sent it from the interval's start to time s of the
- * interval: [nt] amounts. */
+ * interval: [nt] amounts, summed in the order of the whole graph. */
 static void inflow_until(const wc_cellwise *cw, int32_t node, double s, double *amount) {
-  const wc_graph_ode *ode = cw->ode;
   const int nt = cw->nt, size = record_size(nt);
   for (int k = 0; k < nt; k++) amount[k] = 0.0;
-  for (int32_t u = ode->upstream_start[node]; u < ode->upstream_start[node + 1]; u++) {
-    int32_t up = ode->upstream_index[u];
-    const double *rec = cw->records + (size_t)cw->record_start[up] * (size_t)size;
-    int32_t count = cw->record_count[up];
-    if (count == 0) continue;
-    /* the first step that ends at or after s */
-    int32_t lo = 0, hi = count - 1;
-    while (lo < hi) {
-      int32_t mid = (lo + hi) / 2;
-      if (rec[(size_t)mid * size] < s) lo = mid + 1;
-      else hi = mid;
+  const cellwise_halo *halo = cw->halo;
+  if (!halo) {
+    const wc_graph_ode *ode = cw->ode;
+    for (int32_t u = ode->upstream_start[node]; u < ode->upstream_start[node + 1]; u++) {
+      int32_t up = ode->upstream_index[u];
+      add_sent_until(cw->records + (size_t)cw->record_start[up] * (size_t)size, cw->record_count[up], nt, s, amount);
     }
-    const double *r = rec + (size_t)lo * size;
-    const double *before = lo > 0 ? r - size : NULL;
-    double h = r[1], theta = (s - (r[0] - h)) / h;
-    if (theta >= 1.0) {
-      for (int k = 0; k < nt; k++) amount[k] += r[2 + k];
-      continue;
-    }
-    for (int k = 0; k < nt; k++) {
-      double start = before ? before[2 + k] : 0.0;
-      if (theta > 0.0) start += amount_within_step(r + 2 + nt + k, nt, h, r[2 + k] - start, theta);
-      amount[k] += start;
-    }
+    return;
+  }
+  for (int32_t j = halo->source_start[node]; j < halo->source_start[node + 1]; j++) {
+    int32_t ref = halo->source_ref[j];
+    if (ref >= 0)
+      add_sent_until(cw->records + (size_t)cw->record_start[ref] * (size_t)size, cw->record_count[ref], nt, s, amount);
+    else
+      add_sent_until(halo->recv_records + (size_t)halo->recv_start[-ref - 1] * (size_t)size,
+                     halo->recv_count[-ref - 1], nt, s, amount);
   }
 }
 
@@ -291,14 +346,16 @@ static wc_status cell_failure(wc_cellwise *cw, int32_t node, double s, const dou
       worst = k;
     }
   }
-  cw->failure = (wc_cellwise_failure){.t_s = cw->t + s, .node = node, .state = worst, .nonfinite = nonfinite};
+  cw->failure = (wc_cellwise_failure){.t_s = cw->t + s, .node = node, .state = worst, .nonfinite = nonfinite,
+                                      .rank = cw->halo ? cw->halo->rank : 0,
+                                      .global_node = cw->halo ? cw->halo->global_index[node] : node};
   const char *const *names = cw->ode->state_names;
   return wc_error_set(WC_ERR_NUMERICS, __FILE__, __LINE__, "cell-by-cell step of node %d at t = %.9g s: %s%s%s",
                       (int)node, cw->t + s, what, worst >= 0 && names ? "; state " : "",
                       worst >= 0 && names ? names[worst] : "");
 }
 
-static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval, int32_t *outlet_cursor) {
+static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval) {
   const int ns = cw->ns, nt = cw->nt, nf = cw->nf, size = record_size(nt);
   const int *target = cw->ode->transport_target;
   double *y = cw->y + (size_t)node * (size_t)ns;
@@ -439,8 +496,8 @@ static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval, 
       double *row = cw->totals + (size_t)wc_graph_ode_flux_row_of(cw->ode, node) * (size_t)nf;
       for (int k = 0; k < nf; k++) row[k] += h * (TRBDF2_W * (e1.flux[k] + e2.flux[k]) + TRBDF2_D * e3.flux[k]);
     }
-    if (*outlet_cursor < cw->n_outlets && cw->outlets[*outlet_cursor] == node) {
-      double *out = cw->outlet_totals + (size_t)*outlet_cursor * (size_t)nt;
+    if (cw->outlet_of[node] >= 0) {
+      double *out = cw->outlet_totals + (size_t)cw->outlet_of[node] * (size_t)nt;
       for (int k = 0; k < nt; k++) out[k] += amount[k];
     }
     if (cw->records_used + (size_t)size > cw->records_cap) {
@@ -483,6 +540,8 @@ static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval, 
   return WC_OK;
 }
 
+static void halo_free(struct cellwise_halo **halo_ptr);
+
 /* ---- lifecycle and the interval ---------------------------------------------------------- */
 
 wc_status wc_cellwise_create(const wc_graph_ode *ode, double relative_tolerance, long max_steps_per_interval,
@@ -515,6 +574,7 @@ wc_status wc_cellwise_create(const wc_graph_ode *ode, double relative_tolerance,
   cw->typical = calloc(ns, sizeof *cw->typical);
   cw->totals = calloc(rows * (size_t)cw->nf + 1, sizeof *cw->totals);
   cw->outlets = calloc((size_t)cw->n_outlets + 1, sizeof *cw->outlets);
+  cw->outlet_of = malloc((n + 1) * sizeof *cw->outlet_of);
   cw->outlet_totals = calloc((size_t)cw->n_outlets * (size_t)cw->nt + 1, sizeof *cw->outlet_totals);
   cw->record_start = calloc(n + 1, sizeof *cw->record_start);
   cw->record_count = calloc(n + 1, sizeof *cw->record_count);
@@ -522,14 +582,16 @@ wc_status wc_cellwise_create(const wc_graph_ode *ode, double relative_tolerance,
   cw->records = malloc(cw->records_cap * sizeof *cw->records);
   cw->flux_scratch = calloc(4 * (size_t)cw->nf + 1, sizeof *cw->flux_scratch);
   if (!cw->y || !cw->jacobian || !cw->jac_ok || !cw->step || !cw->typical || !cw->totals || !cw->outlets ||
-      !cw->outlet_totals || !cw->record_start || !cw->record_count || !cw->records || !cw->flux_scratch) {
+      !cw->outlet_of || !cw->outlet_totals || !cw->record_start || !cw->record_count || !cw->records || !cw->flux_scratch) {
     wc_cellwise_destroy(&cw);
     WC_FAIL(WC_ERR_MEMORY, "out of memory for the cell-by-cell stepper of %d cells", (int)n);
   }
   for (size_t k = 0; k < ns; k++) cw->typical[k] = ode->abs_tolerance[k] / relative_tolerance;
   int32_t m = 0;
-  for (int32_t i = 0; i < cw->n; i++)
+  for (int32_t i = 0; i < cw->n; i++) {
+    cw->outlet_of[i] = ode->downstream[i] < 0 ? m : -1;
     if (ode->downstream[i] < 0) cw->outlets[m++] = i;
+  }
   cw->failure.node = -1;
   cw->failure.state = -1;
   *stepper = cw;
@@ -539,6 +601,7 @@ wc_status wc_cellwise_create(const wc_graph_ode *ode, double relative_tolerance,
 void wc_cellwise_destroy(wc_cellwise **stepper) {
   if (!stepper || !*stepper) return;
   wc_cellwise *cw = *stepper;
+  halo_free(&cw->halo);
   free(cw->y);
   free(cw->jacobian);
   free(cw->jac_ok);
@@ -546,6 +609,7 @@ void wc_cellwise_destroy(wc_cellwise **stepper) {
   free(cw->typical);
   free(cw->totals);
   free(cw->outlets);
+  free(cw->outlet_of);
   free(cw->outlet_totals);
   free(cw->record_start);
   free(cw->record_count);
@@ -571,20 +635,250 @@ wc_status wc_cellwise_set_state(wc_cellwise *cw, double t_s, const double *y) {
   return WC_OK;
 }
 
+/* ---- several ranks ----------------------------------------------------------------------- */
+
+static void halo_free(cellwise_halo **halo_ptr) {
+  cellwise_halo *halo = *halo_ptr;
+  if (!halo) return;
+  if (halo->send_request) {
+    for (int32_t k = 0; k < halo->n_send; k++)
+      if (halo->send_request[k] != MPI_REQUEST_NULL) MPI_Wait(&halo->send_request[k], MPI_STATUS_IGNORE);
+  }
+  for (int32_t k = 0; halo->send_buffer && k < halo->n_send; k++) free(halo->send_buffer[k]);
+  free(halo->send_buffer);
+  free(halo->send_capacity);
+  free(halo->send_request);
+  free(halo->send_of);
+  free(halo->recv_records);
+  free(halo->recv_start);
+  free(halo->recv_count);
+  free(halo->source_start);
+  free(halo->source_ref);
+  free(halo->order);
+  if (halo->comm != MPI_COMM_NULL) MPI_Comm_free(&halo->comm);
+  free(halo);
+  *halo_ptr = NULL;
+}
+
+wc_status wc_cellwise_set_halo(wc_cellwise *cw, const wc_halo_plan *plan, MPI_Comm comm) {
+  WC_CHECK(wc_halo_plan_local_count(plan) == cw->n, WC_ERR_INTERNAL, "halo plan of %d cells for %d cells",
+           (int)wc_halo_plan_local_count(plan), (int)cw->n);
+  cellwise_halo *halo = calloc(1, sizeof *halo);
+  WC_CHECK(halo != NULL, WC_ERR_MEMORY, "out of memory for the cell-by-cell exchange");
+  halo->comm = MPI_COMM_NULL;
+  wc_status status = wc_mpi_status(MPI_Comm_dup(comm, &halo->comm), __FILE__, __LINE__, "MPI_Comm_dup");
+  if (status != WC_OK) {
+    free(halo);
+    return status;
+  }
+  MPI_Comm_rank(halo->comm, &halo->rank);
+  MPI_Comm_size(halo->comm, &halo->size);
+  const size_t n = (size_t)cw->n;
+  halo->global_index = wc_halo_plan_global_index(plan);
+  halo->n_send = wc_halo_plan_send_count(plan);
+  halo->send_rank = wc_halo_plan_send_rank(plan);
+  halo->n_recv = wc_halo_plan_recv_count(plan);
+  halo->recv_rank = wc_halo_plan_recv_rank(plan);
+  halo->recv_remote_cell = wc_halo_plan_recv_remote_cell(plan);
+  halo->send_of = malloc((n + 1) * sizeof *halo->send_of);
+  halo->send_buffer = calloc((size_t)halo->n_send + 1, sizeof *halo->send_buffer);
+  halo->send_capacity = calloc((size_t)halo->n_send + 1, sizeof *halo->send_capacity);
+  halo->send_request = malloc(((size_t)halo->n_send + 1) * sizeof *halo->send_request);
+  halo->recv_start = calloc((size_t)halo->n_recv + 1, sizeof *halo->recv_start);
+  halo->recv_count = calloc((size_t)halo->n_recv + 1, sizeof *halo->recv_count);
+  halo->recv_capacity = (size_t)record_size(cw->nt) * (8 * (size_t)halo->n_recv + 8);
+  halo->recv_records = malloc(halo->recv_capacity * sizeof *halo->recv_records);
+  halo->source_start = calloc(n + 1, sizeof *halo->source_start);
+  const int32_t *ustart = cw->ode->upstream_start, *uindex = cw->ode->upstream_index;
+  size_t n_sources = (size_t)ustart[cw->n] + (size_t)halo->n_recv;
+  halo->source_ref = malloc((n_sources + 1) * sizeof *halo->source_ref);
+  int32_t *order = malloc((n_sources + 1) * sizeof *order); /* global index of each source */
+  int32_t *fill = calloc(n + 1, sizeof *fill);
+  if (!halo->send_of || !halo->send_buffer || !halo->send_capacity || !halo->send_request || !halo->recv_start ||
+      !halo->recv_count || !halo->recv_records || !halo->source_start || !halo->source_ref || !order || !fill) {
+    free(order);
+    free(fill);
+    halo_free(&halo);
+    WC_FAIL(WC_ERR_MEMORY, "out of memory for the cell-by-cell exchange");
+  }
+  for (int32_t k = 0; k < halo->n_send; k++) halo->send_request[k] = MPI_REQUEST_NULL;
+  for (size_t i = 0; i < n; i++) halo->send_of[i] = -1;
+  const int32_t *send_cell = wc_halo_plan_send_cell(plan);
+  for (int32_t k = 0; k < halo->n_send; k++) halo->send_of[send_cell[k]] = k;
+  /* Sources per cell: local upstream cells, then receive entries; sorted by global index. */
+  const int32_t *global = wc_halo_plan_global_index(plan), *recv_cell = wc_halo_plan_recv_cell(plan),
+                *recv_global = wc_halo_plan_recv_global_cell(plan);
+  for (int32_t i = 0; i < cw->n; i++) halo->source_start[i + 1] = ustart[i + 1] - ustart[i];
+  for (int32_t k = 0; k < halo->n_recv; k++) halo->source_start[recv_cell[k] + 1]++;
+  for (int32_t i = 0; i < cw->n; i++) halo->source_start[i + 1] += halo->source_start[i];
+  for (int32_t i = 0; i < cw->n; i++) {
+    int32_t at = halo->source_start[i];
+    for (int32_t u = ustart[i]; u < ustart[i + 1]; u++, at++) {
+      halo->source_ref[at] = uindex[u];
+      order[at] = global[uindex[u]];
+    }
+  }
+  for (int32_t k = 0; k < halo->n_recv; k++) {
+    int32_t i = recv_cell[k], at = halo->source_start[i] + (ustart[i + 1] - ustart[i]) + fill[i]++;
+    halo->source_ref[at] = -k - 1;
+    order[at] = recv_global[k];
+  }
+  free(fill);
+  for (int32_t i = 0; i < cw->n; i++) /* insertion sort: a cell has a handful of sources */
+    for (int32_t a = halo->source_start[i] + 1; a < halo->source_start[i + 1]; a++)
+      for (int32_t b = a; b > halo->source_start[i] && order[b - 1] > order[b]; b--) {
+        int32_t t = order[b], r = halo->source_ref[b];
+        order[b] = order[b - 1];
+        halo->source_ref[b] = halo->source_ref[b - 1];
+        order[b - 1] = t;
+        halo->source_ref[b - 1] = r;
+      }
+  free(order);
+  /* What leaves through a send cell is not a basin outlet. */
+  int32_t kept = 0;
+  for (int32_t j = 0; j < cw->n_outlets; j++) {
+    int32_t cell = cw->outlets[j];
+    cw->outlet_of[cell] = halo->send_of[cell] < 0 ? kept : -1;
+    if (halo->send_of[cell] < 0) cw->outlets[kept++] = cell;
+  }
+  cw->n_outlets = kept;
+  /* feeds: the cell's flow reaches a send cell (downstream first: reverse order);
+   * needs: the cell or one upstream receives from another rank (upstream first). */
+  unsigned char *feeds = calloc(n + 1, 1), *needs = calloc(n + 1, 1);
+  halo->order = malloc((n + 1) * sizeof *halo->order);
+  if (!feeds || !needs || !halo->order) {
+    free(feeds);
+    free(needs);
+    halo_free(&halo);
+    WC_FAIL(WC_ERR_MEMORY, "out of memory for the cell-by-cell exchange");
+  }
+  const int32_t *down = cw->ode->downstream;
+  for (int32_t i = cw->n - 1; i >= 0; i--)
+    feeds[i] = halo->send_of[i] >= 0 || (down[i] >= 0 && feeds[down[i]]);
+  for (int32_t k = 0; k < halo->n_recv; k++) needs[recv_cell[k]] = 1;
+  for (int32_t i = 0; i < cw->n; i++)
+    if (needs[i] && down[i] >= 0) needs[down[i]] = 1;
+  int32_t at = 0;
+  for (int part = 0; part < 4; part++)
+    for (int32_t i = 0; i < cw->n; i++)
+      if (feeds[i] == (part < 2) && needs[i] == (part % 2 == 1)) halo->order[at++] = i;
+  free(feeds);
+  free(needs);
+  halo_free(&cw->halo);
+  cw->halo = halo;
+  return WC_OK;
+}
+
+/* Receive this interval's messages of the cells upstream of `node` on other ranks. */
+static wc_status receive_sources(wc_cellwise *cw, int32_t node) {
+  cellwise_halo *halo = cw->halo;
+  const int size = record_size(cw->nt);
+  for (int32_t j = halo->source_start[node]; j < halo->source_start[node + 1]; j++) {
+    int32_t ref = halo->source_ref[j];
+    if (ref >= 0) continue;
+    int32_t k = -ref - 1;
+    MPI_Status probe;
+    int count = 0;
+    WC_CALL(wc_mpi_status(MPI_Probe(halo->recv_rank[k], halo->recv_remote_cell[k], halo->comm, &probe), __FILE__,
+                          __LINE__, "MPI_Probe"));
+    MPI_Get_count(&probe, MPI_DOUBLE, &count);
+    WC_CHECK(count >= 2, WC_ERR_INTERNAL, "cell-by-cell message of %d doubles from rank %d", count, halo->recv_rank[k]);
+    if (halo->recv_used + (size_t)count > halo->recv_capacity) {
+      size_t capacity = 2 * (halo->recv_used + (size_t)count);
+      double *grown = realloc(halo->recv_records, capacity * sizeof *grown);
+      WC_CHECK(grown != NULL, WC_ERR_MEMORY, "out of memory for received records (%zu doubles)", capacity);
+      halo->recv_records = grown;
+      halo->recv_capacity = capacity;
+    }
+    double *at = halo->recv_records + halo->recv_used;
+    WC_CALL(wc_mpi_status(MPI_Recv(at, count, MPI_DOUBLE, halo->recv_rank[k], halo->recv_remote_cell[k], halo->comm,
+                                   MPI_STATUS_IGNORE),
+                          __FILE__, __LINE__, "MPI_Recv"));
+    /* The header (count, failed) goes; the records then start on a record boundary. */
+    int32_t records = (int32_t)at[0];
+    bool failed = at[1] != 0.0;
+    if (failed) halo->failed_upstream = true;
+    memmove(at, at + 2, (size_t)records * (size_t)size * sizeof *at);
+    halo->recv_start[k] = (int64_t)(halo->recv_used / (size_t)size);
+    halo->recv_count[k] = failed ? 0 : records;
+    halo->recv_used += (size_t)records * (size_t)size;
+  }
+  return WC_OK;
+}
+
+/* Send a send cell's records of this interval (or, failed, an empty message that says so). */
+static wc_status send_records(wc_cellwise *cw, int32_t node, bool failed) {
+  cellwise_halo *halo = cw->halo;
+  int32_t k = halo->send_of[node];
+  const size_t size = (size_t)record_size(cw->nt), records = failed ? 0 : (size_t)cw->record_count[node];
+  size_t length = 2 + records * size;
+  if (halo->send_request[k] != MPI_REQUEST_NULL)
+    WC_CALL(wc_mpi_status(MPI_Wait(&halo->send_request[k], MPI_STATUS_IGNORE), __FILE__, __LINE__, "MPI_Wait"));
+  if (length > halo->send_capacity[k]) {
+    double *grown = realloc(halo->send_buffer[k], 2 * length * sizeof *grown);
+    WC_CHECK(grown != NULL, WC_ERR_MEMORY, "out of memory for a send buffer (%zu doubles)", 2 * length);
+    halo->send_buffer[k] = grown;
+    halo->send_capacity[k] = 2 * length;
+  }
+  double *buffer = halo->send_buffer[k];
+  buffer[0] = (double)records;
+  buffer[1] = failed ? 1.0 : 0.0;
+  if (records > 0)
+    memcpy(buffer + 2, cw->records + (size_t)cw->record_start[node] * size, records * size * sizeof *buffer);
+  return wc_mpi_status(MPI_Isend(buffer, (int)length, MPI_DOUBLE, halo->send_rank[k], node, halo->comm,
+                                 &halo->send_request[k]),
+                       __FILE__, __LINE__, "MPI_Isend");
+}
+
 wc_status wc_cellwise_advance(wc_cellwise *cw, double t_stop_s) {
   WC_CHECK(isfinite(t_stop_s) && t_stop_s > cw->t, WC_ERR_INTERNAL, "stop time %.9g s is not after the current time %.9g s",
            t_stop_s, cw->t);
   const double interval = t_stop_s - cw->t;
+  cellwise_halo *halo = cw->halo;
   cw->records_used = 0;
   cw->callback_status = WC_OK;
-  int32_t outlet_cursor = 0;
-  /* Node order is topological (wc_graph_ode): every upstream cell is done before its
-   * downstream cell starts. */
-  for (int32_t node = 0; node < cw->n; node++) {
-    wc_status status = integrate_cell(cw, node, interval, &outlet_cursor);
-    if (status != WC_OK) return status;
-    if (outlet_cursor < cw->n_outlets && cw->outlets[outlet_cursor] == node) outlet_cursor++;
+  if (halo) {
+    halo->recv_used = 0;
+    halo->failed_upstream = false;
   }
+  wc_status status = WC_OK;
+  /* Node order is topological (wc_graph_ode): every upstream cell is done before its
+   * downstream cell starts. After a failure here or upstream the remaining cells are
+   * skipped, but their messages are still received and sent (marked failed), so that no
+   * rank waits for a message that never comes. */
+  for (int32_t position = 0; position < cw->n; position++) {
+    const int32_t node = halo ? halo->order[position] : position;
+    if (halo) {
+      wc_status received = receive_sources(cw, node);
+      if (received != WC_OK) return received; /* MPI itself failed: the job ends */
+    }
+    if (status == WC_OK && !(halo && halo->failed_upstream)) {
+      status = integrate_cell(cw, node, interval);
+      if (status != WC_OK && !halo) return status;
+    }
+    if (halo && halo->send_of[node] >= 0) {
+      wc_status sent = send_records(cw, node, status != WC_OK || halo->failed_upstream);
+      if (sent != WC_OK) return sent;
+    }
+  }
+  if (halo && halo->size > 1) {
+    /* One small collective per interval, did a cell fail? If so the first rank whose cell
+     * failed speaks for all. */
+    int mine = status != WC_OK ? halo->rank : halo->size, first = mine;
+    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, halo->comm);
+    if (first < halo->size) {
+      wc_status agreed = wc_mpi_agree_on(halo->comm, status);
+      const wc_cellwise_failure *f = &cw->failure;
+      double packet[5] = {f->t_s, (double)f->node, (double)f->state, f->nonfinite ? 1.0 : 0.0,
+                          f->node >= 0 ? (double)halo->global_index[f->node] : -1.0};
+      MPI_Bcast(packet, 5, MPI_DOUBLE, first, halo->comm);
+      cw->failure = (wc_cellwise_failure){.t_s = packet[0], .node = (int32_t)packet[1], .state = (int)packet[2],
+                                          .nonfinite = packet[3] != 0.0, .rank = first,
+                                          .global_node = (int32_t)packet[4]};
+      return agreed;
+    }
+  }
+  if (status != WC_OK) return status;
   cw->t = t_stop_s;
   return WC_OK;
 }

@@ -25,16 +25,22 @@
  * totals, with the same weights as the states' update, which is computed from those
  * stages' rates, not from the last Newton iterate; so the books close to rounding.
  *
- * One rank: the cells of a partitioned graph (cut edges) are not supported yet; the
- * integrator reports that as an input error.
+ * Several ranks (wc_cellwise_set_halo): each rank integrates its own cells in order; a cell
+ * whose flow goes on to another rank sends its records there as soon as it is done, and a
+ * cell fed from another rank waits for them. Upstream ranks never wait for downstream
+ * ones, so a rank works while the ranks below it catch up; a cell's sources are summed in
+ * the whole graph's order, so the results are those of one rank, bit for bit. One
+ * collective per interval only when a cell failed somewhere (see wc_cellwise_advance).
  */
 #ifndef WC_CELLWISE_H
 #define WC_CELLWISE_H
 
+#include <mpi.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "wc_graph_ode.h"
+#include "wc_halo.h"
 #include "wc_status.h"
 
 #define WC_CELLWISE_MAX_STATES 16
@@ -57,6 +63,8 @@ typedef struct wc_cellwise_failure {
   int32_t node;   /* the cell */
   int state;      /* the state with the largest weighted correction, or -1 */
   bool nonfinite; /* the cell function returned a non-finite value */
+  int rank;       /* the rank owning the cell (node is that rank's local node) */
+  int32_t global_node; /* the cell in the whole graph (= node on one rank) */
 } wc_cellwise_failure;
 
 /* `ode` is borrowed (it and its arrays must outlive the stepper); the graph must be closed
@@ -65,13 +73,19 @@ WC_NODISCARD wc_status wc_cellwise_create(const wc_graph_ode *ode, double relati
                                           long max_steps_per_interval, wc_cellwise **stepper);
 void wc_cellwise_destroy(wc_cellwise **stepper);
 
+/* This rank's share of a partitioned graph (the ode's graph is the plan's local graph;
+ * `plan` is borrowed and must outlive the stepper). Collective over comm (duplicated). */
+WC_NODISCARD wc_status wc_cellwise_set_halo(wc_cellwise *stepper, const wc_halo_plan *plan, MPI_Comm comm);
+
 /* Restart at t_s from y ([n_cells][n_states], copied); the totals restart at zero. */
 WC_NODISCARD wc_status wc_cellwise_set_state(wc_cellwise *stepper, double t_s, const double *y);
 
 /* Integrate every cell from the current time to t_stop_s. On failure (a cell whose step
  * falls below 1e-9 of the interval, or over max_steps_per_interval steps, or a cell
  * function error) the states are those of the failing interval's start for the cells
- * not yet done and WC_ERR_NUMERICS names the cell (wc_cellwise_last_failure). */
+ * not yet done and WC_ERR_NUMERICS names the cell (wc_cellwise_last_failure). With a
+ * halo, collective: every rank returns the first failing rank's status and message, and
+ * the same failure. */
 WC_NODISCARD wc_status wc_cellwise_advance(wc_cellwise *stepper, double t_stop_s);
 
 double wc_cellwise_time(const wc_cellwise *stepper);

@@ -613,20 +613,15 @@ static wc_status setup_decomposition(wc_integrator *integ) {
   return WC_OK;
 }
 
-/* Method cellwise: one rank's closed graph (a plan whose cells exchange nothing with other
- * ranks is fine: one rank). */
+/* Method cellwise: the stepper does everything; with a plan it exchanges outflow records
+ * with the neighbour ranks itself. */
 static wc_status create_cellwise(wc_integrator *integ) {
-  const wc_halo_plan *plan = integ->plan;
-  int cut = plan ? (int)(wc_halo_plan_send_count(plan) + wc_halo_plan_recv_count(plan)) : 0;
-  if (integ->size > 1 && integ->comm != MPI_COMM_NULL) MPI_Allreduce(MPI_IN_PLACE, &cut, 1, MPI_INT, MPI_SUM, integ->comm);
-  WC_CHECK(cut == 0, WC_ERR_INPUT,
-           "solver.method cellwise runs on one rank for now (this run has %d ranks and %d cut edges): run it with "
-           "one rank, or use solver.method bdf",
-           integ->size, cut);
   WC_CALL(wc_cellwise_create(integ->ode, integ->options.relative_tolerance, integ->options.max_steps_per_interval,
                              &integ->cellwise));
-  wc_log_info("integrator: cell by cell (TR-BDF2, rtol %g), %d cells of %d states", integ->options.relative_tolerance,
-              (int)integ->ode->n_cells, integ->ode->n_states);
+  if (integ->plan && integ->comm != MPI_COMM_NULL)
+    WC_CALL(wc_cellwise_set_halo(integ->cellwise, integ->plan, integ->comm));
+  wc_log_info("integrator: cell by cell (TR-BDF2, rtol %g), %d cells of %d states on this rank",
+              integ->options.relative_tolerance, (int)integ->ode->n_cells, integ->ode->n_states);
   return WC_OK;
 }
 
@@ -906,11 +901,10 @@ static wc_status advance_cellwise(wc_integrator *integ, double t_stop) {
     return WC_OK;
   }
   const wc_cellwise_failure *f = wc_cellwise_last_failure(integ->cellwise);
-  if (f->node >= 0) {
-    int32_t global = integ->plan ? wc_halo_plan_global_index(integ->plan)[f->node] : f->node;
-    integ->failure = (wc_integrator_failure){.t_s = f->t_s, .rank = integ->rank, .node = f->node, .global_node = global,
-                                             .state = f->state, .weighted_error = NAN, .nonfinite = f->nonfinite};
-  }
+  if (f->node >= 0)
+    integ->failure = (wc_integrator_failure){.t_s = f->t_s, .rank = f->rank, .node = f->node,
+                                             .global_node = f->global_node, .state = f->state,
+                                             .weighted_error = NAN, .nonfinite = f->nonfinite};
   return status;
 }
 

@@ -69,8 +69,8 @@ typedef struct wc_integrator wc_integrator;
 typedef struct wc_integrator_options {
   wc_time_method method;          /* WC_METHOD_BDF (default: CVODE, everything below) or
                                      WC_METHOD_CELLWISE (wc_cellwise.h: uses the relative
-                                     tolerance and max_steps_per_interval, per cell; one
-                                     rank: a plan with cut edges is an input error) */
+                                     tolerance and max_steps_per_interval, per cell; with a
+                                     halo plan the ranks exchange outflow records) */
   double relative_tolerance;      /* CVODE rtol; default 1e-4 */
   wc_linear_solver linear_solver; /* default WC_LINSOL_SWEEP */
   long max_steps_per_interval;    /* CVodeSetMaxNumSteps, per advance call; default 5000 */

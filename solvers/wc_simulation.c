@@ -269,6 +269,20 @@ wc_status wc_simulation_run(const wc_basin *basin, wc_model *model, wc_forcing *
     MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_LONG_LONG, MPI_SUM, comm);
     report->min_state = low;
     report->nonfinite_states = (int64_t)bad;
+    if (report->stats.cellwise) { /* each rank's cells: the totals are the sums */
+      wc_integrator_stats *st = &report->stats;
+      long long counts[7] = {(long long)st->cell_intervals, st->steps, st->newton_iters, st->newton_fails,
+                             st->error_test_fails, st->jacobian_evals, (long long)st->cell_calls};
+      MPI_Allreduce(MPI_IN_PLACE, counts, 7, MPI_LONG_LONG, MPI_SUM, comm);
+      st->cell_intervals = counts[0];
+      st->steps = (long)counts[1];
+      st->newton_iters = (long)counts[2];
+      st->newton_fails = (long)counts[3];
+      st->error_test_fails = (long)counts[4];
+      st->jacobian_evals = (long)counts[5];
+      st->cell_calls = counts[6];
+      st->rhs_evals = (long)counts[6];
+    }
   }
   if (status == WC_OK) {
     double days = (double)(options->end - options->start) / 86400.0;

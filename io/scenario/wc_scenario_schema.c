@@ -380,7 +380,8 @@ static const wc_field solver_fields[] = {
     ENUM(wc_scenario_solver, method, "method", time_method_names, "bdf",
          "`bdf`: one CVODE BDF system over all cells (the keys below); `cellwise`: each cell integrated "
          "alone with its own TR-BDF2 steps, upstream cells first (relative_tolerance, the two absolute "
-         "tolerances and max_steps_per_interval apply, per cell; one MPI rank for now; docs/solver.md)."),
+         "tolerances and max_steps_per_interval apply, per cell; the same results on any number of ranks; "
+         "docs/solver.md)."),
     POSITIVE(wc_scenario_solver, relative_tolerance, "relative_tolerance", WC_DIM_NONE, 0.1, "1e-4",
              "Relative tolerance of the local error test."),
     POSITIVE(wc_scenario_solver, water_tolerance_m, "water_tolerance", WC_DIM_LENGTH, 1, "1e-6 m",

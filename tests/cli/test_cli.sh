@@ -93,43 +93,38 @@ rows=$(grep -c 'Chao River at Gubeikou' "$scratch/results/short-sections.csv" 2>
 check "run refuses to overwrite" 5 "${wcsim_cmd[@]}" run "$scratch/short.yaml"
 expect_text "overwrite hint" "$scratch/err" "set output.overwrite: true"
 
-# The same month cell by cell (solver.method cellwise): one rank only, for now. Serially
-# its budgets close and the month's volume at Gubeikou is the BDF run's within 1%.
+# The same month cell by cell (solver.method cellwise): its budgets close and the month's
+# volume at Gubeikou is the BDF run's within 1%, on one rank and on two.
 cat >"$scratch/cellwise.yaml" <<EOF2
 include: $scratch/short.yaml
 name: cellwise
 solver: {method: cellwise}
 output: {path: $scratch/results/cellwise.h5}
 EOF2
-if [[ -z "$launcher" ]]; then
-  check "cellwise run" 0 "${wcsim_cmd[@]}" run "$scratch/cellwise.yaml"
-  expect_text "cellwise log" "$scratch/err" "cell by cell: per cell and interval"
-  month() { awk -F, '/Chao River at Gubeikou/ {v += $6} END {print v}' "$1"; }
-  bdf=$(month "$scratch/results/short-sections.csv")
-  cellwise=$(month "$scratch/results/cellwise-sections.csv")
-  awk -v a="$bdf" -v b="$cellwise" 'BEGIN {d = (b - a) / a; exit !(a > 0 && d < 0.01 && d > -0.01)}' &&
-    passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL cellwise month at Gubeikou: $cellwise m3 against BDF's $bdf"; }
-  closure=$(sed -n 's/.*basin: water \([^,]*\), TN \([^;]*\);.*/\1 \2/p' "$scratch/err")
-  awk -v c="$closure" 'BEGIN {split(c, x, " "); exit !(c != "" && x[1] < 1e-10 && x[1] > -1e-10 && x[2] < 1e-10 && x[2] > -1e-10)}' &&
-    passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL cellwise closure: '$closure'"; }
-else
-  check "cellwise refused on 2 ranks" 4 "${wcsim_cmd[@]}" run "$scratch/cellwise.yaml"
-  expect_text "cellwise one-rank message" "$scratch/err" "solver.method cellwise runs on one rank for now"
-fi
+check "cellwise run" 0 "${wcsim_cmd[@]}" run "$scratch/cellwise.yaml"
+expect_text "cellwise log" "$scratch/err" "cell by cell: per cell and interval"
+month() { awk -F, '/Chao River at Gubeikou/ {v += $6} END {print v}' "$1"; }
+bdf=$(month "$scratch/results/short-sections.csv")
+cellwise=$(month "$scratch/results/cellwise-sections.csv")
+awk -v a="$bdf" -v b="$cellwise" 'BEGIN {d = (b - a) / a; exit !(a > 0 && d < 0.01 && d > -0.01)}' &&
+  passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL cellwise month at Gubeikou: $cellwise m3 against BDF's $bdf"; }
+closure=$(sed -n 's/.*basin: water \([^,]*\), TN \([^;]*\);.*/\1 \2/p' "$scratch/err")
+awk -v c="$closure" 'BEGIN {split(c, x, " "); exit !(c != "" && x[1] < 1e-10 && x[1] > -1e-10 && x[2] < 1e-10 && x[2] > -1e-10)}' &&
+  passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL cellwise closure: '$closure'"; }
 
 # Each broken file: exit 3 and exactly the expected message, once (also under MPI).
 cd "$source_dir/tests/scenarios/broken" || exit 1
 for expected in *.expected; do
-  scenario=${expected%.expected}.yaml
-  check "broken $scenario" 3 "${wcsim_cmd[@]}" run "$scenario"
-  # mpiexec adds its own banner ("---- Primary job terminated ...") after a non-zero exit;
-  # what wcsim printed is everything before it, and must be the message exactly once.
-  sed -n '/^-----/q;p' "$scratch/err" >"$scratch/ours"
-  if diff -q "$expected" "$scratch/ours" >/dev/null; then passed=$((passed + 1)); else
-    failed=$((failed + 1))
-    echo "FAIL broken $scenario: message differs"
-    diff "$expected" "$scratch/ours" | head -6 | sed 's/^/  /'
-  fi
+scenario=${expected%.expected}.yaml
+check "broken $scenario" 3 "${wcsim_cmd[@]}" run "$scenario"
+# mpiexec adds its own banner ("---- Primary job terminated ...") after a non-zero exit;
+# what wcsim printed is everything before it, and must be the message exactly once.
+sed -n '/^-----/q;p' "$scratch/err" >"$scratch/ours"
+if diff -q "$expected" "$scratch/ours" >/dev/null; then passed=$((passed + 1)); else
+  failed=$((failed + 1))
+  echo "FAIL broken $scenario: message differs"
+  diff "$expected" "$scratch/ours" | head -6 | sed 's/^/  /'
+fi
 done
 
 echo "$passed passed, $failed failed"
