@@ -7,7 +7,9 @@
 #   - sections and budgets: same layout, numbers within 1e-6 relative (tools/compare-outputs);
 #   - budget closure below 1e-12 for the basin and every jurisdiction;
 #   - STEM-partition.csv has one row per rank and its cells add up to the basin's;
-#   - a solver failure is reported once, naming the same basin cell (row, column) as on 1 rank.
+#   - a solver failure is reported once, naming the same basin cell (row, column) as on 1 rank;
+#   - cell by cell (solver.method cellwise): section series identical to 1 rank's, bit for
+#     bit, budgets within 1e-12, and a failure reported once with exit 6.
 set -u
 wcsim=$1
 source_dir=$2
@@ -41,6 +43,8 @@ if [[ $np -eq 1 ]]; then
   run 1 "$work/failure.yaml" "$work/np1-failure.err"
   grep -o 'in cell row [0-9]*, column [0-9]*' "$work/np1-failure.err" | head -1 >"$work/np1-failure.cell"
   [[ -s "$work/np1-failure.cell" ]] || { echo "FAIL: the reference failure names no cell"; cat "$work/np1-failure.err"; exit 1; }
+  scenario cellwise np1-cellwise "solver: {method: cellwise}"
+  run 1 "$work/cellwise.yaml" "$work/np1-cellwise.err" || { cat "$work/np1-cellwise.err"; exit 1; }
   echo "reference written; failure $(cat "$work/np1-failure.cell")"
   exit 0
 fi
@@ -66,5 +70,23 @@ count=$(grep -c 'solver failed at' "$work/np$np-failure.err")
 [[ $count -eq 1 ]] || fail "failure on $np ranks reported $count times, want once"
 cell=$(grep -o 'in cell row [0-9]*, column [0-9]*' "$work/np$np-failure.err" | head -1)
 [[ "$cell" == "$(cat "$work/np1-failure.cell")" ]] || fail "failure on $np ranks names '$cell', on 1 rank '$(cat "$work/np1-failure.cell")'"
+
+scenario "cellwise$np" "np$np-cellwise" "solver: {method: cellwise}"
+if run "$np" "$work/cellwise$np.yaml" "$work/np$np-cellwise.err"; then
+  cmp -s "$work/np1-cellwise/run-sections.csv" "$work/np$np-cellwise/run-sections.csv" ||
+    fail "cellwise on $np ranks: section series differ from 1 rank's"
+  "$source_dir/tools/compare-outputs" "$work/np1-cellwise/run" "$work/np$np-cellwise/run" --rtol 1e-12 --closure 1e-10 ||
+    fail "cellwise on $np ranks differs from 1 rank"
+else
+  fail "cellwise run on $np ranks failed"
+  sed 's/^/  /' "$work/np$np-cellwise.err" | head -20
+fi
+scenario "cwfail$np" "np$np-cwfail" "solver: {method: cellwise, max_steps_per_interval: 10}" 2001-02-01
+run "$np" "$work/cwfail$np.yaml" "$work/np$np-cwfail.err"
+code=$?
+[[ $code -eq 6 ]] || fail "cellwise failure on $np ranks: exit $code, want 6 (numerical error)"
+count=$(grep -c 'solver failed at' "$work/np$np-cwfail.err")
+[[ $count -eq 1 ]] || fail "cellwise failure on $np ranks reported $count times, want once"
+grep -q 'in cell row [0-9]*, column [0-9]*' "$work/np$np-cwfail.err" || fail "cellwise failure names no cell"
 [[ $failed -eq 0 ]] && echo "np $np: same results as np 1; failure $cell, reported once"
 exit $failed
