@@ -62,13 +62,20 @@ else
   sed 's/^/  /' "$work/np$np.err" | head -20
 fi
 
-scenario "failure$np" "np$np-failure" "solver: {max_steps_per_interval: 10}" 2001-02-01
-run "$np" "$work/failure$np.yaml" "$work/np$np-failure.err"
-code=$?
-[[ $code -eq 6 ]] || fail "failure on $np ranks: exit $code, want 6 (numerical error)"
-count=$(grep -c 'solver failed at' "$work/np$np-failure.err")
-[[ $count -eq 1 ]] || fail "failure on $np ranks reported $count times, want once"
-cell=$(grep -o 'in cell row [0-9]*, column [0-9]*' "$work/np$np-failure.err" | head -1)
+# A failure on np ranks: exit 6, reported once; the cell it names goes to WORK/npNP-NAME.cell.
+failure_on_ranks() { # label name solver-yaml
+  scenario "$2$np" "np$np-$2" "$3" 2001-02-01
+  run "$np" "$work/$2$np.yaml" "$work/np$np-$2.err"
+  local code=$?
+  [[ $code -eq 6 ]] || fail "$1 on $np ranks: exit $code, want 6 (numerical error)"
+  local count
+  count=$(grep -c 'solver failed at' "$work/np$np-$2.err")
+  [[ $count -eq 1 ]] || fail "$1 on $np ranks reported $count times, want once"
+  grep -o 'in cell row [0-9]*, column [0-9]*' "$work/np$np-$2.err" | head -1 >"$work/np$np-$2.cell"
+}
+
+failure_on_ranks failure failure "solver: {max_steps_per_interval: 10}"
+cell=$(cat "$work/np$np-failure.cell")
 [[ "$cell" == "$(cat "$work/np1-failure.cell")" ]] || fail "failure on $np ranks names '$cell', on 1 rank '$(cat "$work/np1-failure.cell")'"
 
 scenario "cellwise$np" "np$np-cellwise" "solver: {method: cellwise}"
@@ -81,12 +88,7 @@ else
   fail "cellwise run on $np ranks failed"
   sed 's/^/  /' "$work/np$np-cellwise.err" | head -20
 fi
-scenario "cwfail$np" "np$np-cwfail" "solver: {method: cellwise, max_steps_per_interval: 10}" 2001-02-01
-run "$np" "$work/cwfail$np.yaml" "$work/np$np-cwfail.err"
-code=$?
-[[ $code -eq 6 ]] || fail "cellwise failure on $np ranks: exit $code, want 6 (numerical error)"
-count=$(grep -c 'solver failed at' "$work/np$np-cwfail.err")
-[[ $count -eq 1 ]] || fail "cellwise failure on $np ranks reported $count times, want once"
-grep -q 'in cell row [0-9]*, column [0-9]*' "$work/np$np-cwfail.err" || fail "cellwise failure names no cell"
+failure_on_ranks "cellwise failure" cwfail "solver: {method: cellwise, max_steps_per_interval: 10}"
+[[ -s "$work/np$np-cwfail.cell" ]] || fail "cellwise failure names no cell"
 [[ $failed -eq 0 ]] && echo "np $np: same results as np 1; failure $cell, reported once"
 exit $failed
