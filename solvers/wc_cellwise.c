@@ -6,6 +6,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "wc_mpi.h"
@@ -350,9 +351,14 @@ static wc_status cell_failure(wc_cellwise *cw, int32_t node, double s, const dou
                                       .rank = cw->halo ? cw->halo->rank : 0,
                                       .global_node = cw->halo ? cw->halo->global_index[node] : node};
   const char *const *names = cw->ode->state_names;
-  return wc_error_set(WC_ERR_NUMERICS, __FILE__, __LINE__, "cell-by-cell step of node %d at t = %.9g s: %s%s%s",
-                      (int)node, cw->t + s, what, worst >= 0 && names ? "; state " : "",
-                      worst >= 0 && names ? names[worst] : "");
+  char where[80];
+  if (cw->halo)
+    snprintf(where, sizeof where, "node %d (local node %d on rank %d)", (int)cw->failure.global_node, (int)node,
+             cw->halo->rank);
+  else
+    snprintf(where, sizeof where, "node %d", (int)node);
+  return wc_error_set(WC_ERR_NUMERICS, __FILE__, __LINE__, "cell-by-cell step of %s at t = %.9g s: %s%s%s", where,
+                      cw->t + s, what, worst >= 0 && names ? "; state " : "", worst >= 0 && names ? names[worst] : "");
 }
 
 static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval) {

@@ -904,7 +904,8 @@ static wc_status advance_cellwise(wc_integrator *integ, double t_stop) {
   if (f->node >= 0)
     integ->failure = (wc_integrator_failure){.t_s = f->t_s, .rank = f->rank, .node = f->node,
                                              .global_node = f->global_node, .state = f->state,
-                                             .weighted_error = NAN, .nonfinite = f->nonfinite};
+                                             .weighted_error = NAN, .nonfinite = f->nonfinite,
+                                             .cell_gave_up = true};
   return status;
 }
 

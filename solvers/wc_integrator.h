@@ -136,6 +136,8 @@ typedef struct wc_integrator_failure {
   int state;               /* state index within the cell, -1 if none */
   double weighted_error;   /* |local error estimate| * error weight; inf when non-finite */
   bool nonfinite;          /* the cell produced a non-finite value */
+  bool cell_gave_up;       /* method cellwise: the cell's own steps failed (not the largest
+                              error estimate over all cells) */
   int cvode_flag;          /* CVODE's return flag */
 } wc_integrator_failure;
 

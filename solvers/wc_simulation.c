@@ -66,7 +66,10 @@ static wc_status report_failure(const wc_basin *basin, wc_integrator *integrator
     const wc_drainage_graph *graph = basin->graph;
     return wc_error_set(status, __FILE__, __LINE__, "solver failed at %s in cell row %d, column %d (%s): %s", date,
                         graph->row[failure->global_node], graph->col[failure->global_node],
-                        failure->nonfinite ? "non-finite value" : "largest error", message);
+                        failure->nonfinite      ? "non-finite value"
+                        : failure->cell_gave_up ? "its own steps failed"
+                                                : "largest error",
+                        message);
   }
   return wc_error_set(status, __FILE__, __LINE__, "solver failed at %s: %s", date, message);
 }
