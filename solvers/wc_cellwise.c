@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "wc_inflow.h"
 #include "wc_mpi.h"
 
 /* TR-BDF2 as an ESDIRK (Hosea and Shampine 1996): c = (0, gamma, 1),
@@ -50,11 +51,9 @@ typedef struct cellwise_halo {
   size_t recv_used, recv_capacity;
   int64_t *recv_start;        /* [n_recv] first record */
   int32_t *recv_count;        /* [n_recv] records (0 until received) */
-  /* Each cell's upstream cells, local and remote, in the order of the whole graph, so a
-   * cell's inflow is summed as on one rank, bit for bit: ref >= 0 a local node, ref < 0
-   * the receive entry -ref - 1. */
-  int32_t *source_start;      /* [n + 1] */
-  int32_t *source_ref;
+  /* Each cell's upstream cells, local and remote (receive entries), in the order of the
+   * whole graph, so a cell's inflow is summed as on one rank, bit for bit (wc_inflow.h). */
+  wc_inflow_sources *sources;
   bool failed_upstream;       /* an upstream rank failed in this interval */
   const int32_t *global_index; /* [n] each cell's node in the whole graph */
   /* The order the cells are integrated in: first those that feed a send cell, then the
@@ -287,13 +286,15 @@ static void inflow_until(const wc_cellwise *cw, int32_t node, double s, double *
     }
     return;
   }
-  for (int32_t j = halo->source_start[node]; j < halo->source_start[node + 1]; j++) {
-    int32_t ref = halo->source_ref[j];
-    if (ref >= 0)
-      add_sent_until(cw->records + (size_t)cw->record_start[ref] * (size_t)size, cw->record_count[ref], nt, s, amount);
+  const wc_inflow_sources *sources = halo->sources;
+  for (int32_t j = sources->start[node]; j < sources->start[node + 1]; j++) {
+    int32_t source = sources->source[j];
+    if (source < cw->n)
+      add_sent_until(cw->records + (size_t)cw->record_start[source] * (size_t)size, cw->record_count[source], nt, s,
+                     amount);
     else
-      add_sent_until(halo->recv_records + (size_t)halo->recv_start[-ref - 1] * (size_t)size,
-                     halo->recv_count[-ref - 1], nt, s, amount);
+      add_sent_until(halo->recv_records + (size_t)halo->recv_start[source - cw->n] * (size_t)size,
+                     halo->recv_count[source - cw->n], nt, s, amount);
   }
 }
 
@@ -661,8 +662,7 @@ static void halo_free(cellwise_halo **halo_ptr) {
   free(halo->recv_records);
   free(halo->recv_start);
   free(halo->recv_count);
-  free(halo->source_start);
-  free(halo->source_ref);
+  wc_inflow_sources_destroy(&halo->sources);
   free(halo->order);
   if (halo->comm != MPI_COMM_NULL) MPI_Comm_free(&halo->comm);
   free(halo);
@@ -693,56 +693,25 @@ wc_status wc_cellwise_set_halo(wc_cellwise *cw, const wc_halo_plan *plan, MPI_Co
   halo->send_buffer = calloc((size_t)halo->n_send + 1, sizeof *halo->send_buffer);
   halo->send_capacity = calloc((size_t)halo->n_send + 1, sizeof *halo->send_capacity);
   halo->send_request = malloc(((size_t)halo->n_send + 1) * sizeof *halo->send_request);
+  for (int32_t k = 0; halo->send_request && k < halo->n_send; k++) halo->send_request[k] = MPI_REQUEST_NULL;
   halo->recv_start = calloc((size_t)halo->n_recv + 1, sizeof *halo->recv_start);
   halo->recv_count = calloc((size_t)halo->n_recv + 1, sizeof *halo->recv_count);
   halo->recv_capacity = (size_t)record_size(cw->nt) * (8 * (size_t)halo->n_recv + 8);
   halo->recv_records = malloc(halo->recv_capacity * sizeof *halo->recv_records);
-  halo->source_start = calloc(n + 1, sizeof *halo->source_start);
-  const int32_t *ustart = cw->ode->upstream_start, *uindex = cw->ode->upstream_index;
-  size_t n_sources = (size_t)ustart[cw->n] + (size_t)halo->n_recv;
-  halo->source_ref = malloc((n_sources + 1) * sizeof *halo->source_ref);
-  int32_t *order = malloc((n_sources + 1) * sizeof *order); /* global index of each source */
-  int32_t *fill = calloc(n + 1, sizeof *fill);
   if (!halo->send_of || !halo->send_buffer || !halo->send_capacity || !halo->send_request || !halo->recv_start ||
-      !halo->recv_count || !halo->recv_records || !halo->source_start || !halo->source_ref || !order || !fill) {
-    free(order);
-    free(fill);
+      !halo->recv_count || !halo->recv_records) {
     halo_free(&halo);
     WC_FAIL(WC_ERR_MEMORY, "out of memory for the cell-by-cell exchange");
   }
-  for (int32_t k = 0; k < halo->n_send; k++) halo->send_request[k] = MPI_REQUEST_NULL;
   for (size_t i = 0; i < n; i++) halo->send_of[i] = -1;
-  const int32_t *send_cell = wc_halo_plan_send_cell(plan);
+  const int32_t *send_cell = wc_halo_plan_send_cell(plan), *recv_cell = wc_halo_plan_recv_cell(plan);
   for (int32_t k = 0; k < halo->n_send; k++) halo->send_of[send_cell[k]] = k;
-  /* Sources per cell: local upstream cells, then receive entries; sorted by global index. */
-  const int32_t *global = wc_halo_plan_global_index(plan), *recv_cell = wc_halo_plan_recv_cell(plan),
-                *recv_global = wc_halo_plan_recv_global_cell(plan);
-  for (int32_t i = 0; i < cw->n; i++) halo->source_start[i + 1] = ustart[i + 1] - ustart[i];
-  for (int32_t k = 0; k < halo->n_recv; k++) halo->source_start[recv_cell[k] + 1]++;
-  for (int32_t i = 0; i < cw->n; i++) halo->source_start[i + 1] += halo->source_start[i];
-  for (int32_t i = 0; i < cw->n; i++) {
-    int32_t at = halo->source_start[i];
-    for (int32_t u = ustart[i]; u < ustart[i + 1]; u++, at++) {
-      halo->source_ref[at] = uindex[u];
-      order[at] = global[uindex[u]];
-    }
+  status = wc_inflow_sources_create(cw->n, cw->ode->downstream, halo->global_index, halo->n_recv, recv_cell,
+                                    wc_halo_plan_recv_global_cell(plan), &halo->sources);
+  if (status != WC_OK) {
+    halo_free(&halo);
+    return status;
   }
-  for (int32_t k = 0; k < halo->n_recv; k++) {
-    int32_t i = recv_cell[k], at = halo->source_start[i] + (ustart[i + 1] - ustart[i]) + fill[i]++;
-    halo->source_ref[at] = -k - 1;
-    order[at] = recv_global[k];
-  }
-  free(fill);
-  for (int32_t i = 0; i < cw->n; i++) /* insertion sort: a cell has a handful of sources */
-    for (int32_t a = halo->source_start[i] + 1; a < halo->source_start[i + 1]; a++)
-      for (int32_t b = a; b > halo->source_start[i] && order[b - 1] > order[b]; b--) {
-        int32_t t = order[b], r = halo->source_ref[b];
-        order[b] = order[b - 1];
-        halo->source_ref[b] = halo->source_ref[b - 1];
-        order[b - 1] = t;
-        halo->source_ref[b - 1] = r;
-      }
-  free(order);
   /* What leaves through a send cell is not a basin outlet. */
   int32_t kept = 0;
   for (int32_t j = 0; j < cw->n_outlets; j++) {
@@ -782,10 +751,10 @@ wc_status wc_cellwise_set_halo(wc_cellwise *cw, const wc_halo_plan *plan, MPI_Co
 static wc_status receive_sources(wc_cellwise *cw, int32_t node) {
   cellwise_halo *halo = cw->halo;
   const int size = record_size(cw->nt);
-  for (int32_t j = halo->source_start[node]; j < halo->source_start[node + 1]; j++) {
-    int32_t ref = halo->source_ref[j];
-    if (ref >= 0) continue;
-    int32_t k = -ref - 1;
+  const wc_inflow_sources *sources = halo->sources;
+  for (int32_t j = sources->start[node]; j < sources->start[node + 1]; j++) {
+    if (sources->source[j] < cw->n) continue;
+    int32_t k = sources->source[j] - cw->n;
     MPI_Status probe;
     int count = 0;
     WC_CALL(wc_mpi_status(MPI_Probe(halo->recv_rank[k], halo->recv_remote_cell[k], halo->comm, &probe), __FILE__,
