@@ -376,12 +376,33 @@ static const wc_field agreement_fields[] = {
 static const wc_schema agreement_schema = {"agreements[]", sizeof(wc_agreement), agreement_fields,
                                            "A cross-boundary compensation agreement at one section.", check_agreement};
 
+/* The keys that tune CVODE's BDF: printed, and allowed, only with method bdf. */
+static const char *const bdf_only_keys[] = {"linear_solver", "vector", "max_retries", "max_order", NULL};
+
+static bool bdf_method_in_use(const void *object, const wc_field *field) {
+  (void)field;
+  return ((const wc_scenario_solver *)object)->method == WC_METHOD_BDF;
+}
+
+static void check_solver(void *object, const wc_ynode *node, const char *path, wc_diag *diag) {
+  const wc_scenario_solver *solver = object;
+  if (solver->method == WC_METHOD_BDF) return;
+  const char *by_default = wc_ynode_get(node, "method") ? "" : " (the default)";
+  for (int k = 0; bdf_only_keys[k]; ++k) {
+    const wc_ynode *given = wc_ynode_get(node, bdf_only_keys[k]);
+    if (given)
+      wc_diag_add(diag, given, path, "'%s' tunes the BDF method, but method is 'cellwise'%s; remove it, or set method: bdf",
+                  bdf_only_keys[k], by_default);
+  }
+}
+
 static const wc_field solver_fields[] = {
-    ENUM(wc_scenario_solver, method, "method", time_method_names, "bdf",
-         "`bdf`: one CVODE BDF system over all cells (the keys below); `cellwise`: each cell integrated "
-         "alone with its own TR-BDF2 steps, upstream cells first (relative_tolerance, the two absolute "
-         "tolerances and max_steps_per_interval apply, per cell; the same results on any number of ranks; "
-         "docs/solver.md)."),
+    ENUM(wc_scenario_solver, method, "method", time_method_names, "cellwise",
+         "`cellwise`: each cell integrated alone with its own TR-BDF2 steps, upstream cells first (the "
+         "tolerances and max_steps_per_interval apply per cell; the same results on any number of ranks); "
+         "`bdf`: one CVODE BDF system over all cells, tuned by the keys linear_solver, vector, max_retries and "
+         "max_order (allowed only with it). Cellwise was 2-4x faster and closer to tight-tolerance runs on both "
+         "built-in basins (docs/solver.md)."),
     POSITIVE(wc_scenario_solver, relative_tolerance, "relative_tolerance", WC_DIM_NONE, 0.1, "1e-4",
              "Relative tolerance of the local error test."),
     POSITIVE(wc_scenario_solver, water_tolerance_m, "water_tolerance", WC_DIM_LENGTH, 1, "1e-6 m",
@@ -390,22 +411,28 @@ static const wc_field solver_fields[] = {
              "Absolute tolerance of nitrogen stores, kg N/ha: tighter than water's at river concentrations "
              "(1e-3 mm of water at 10 mg/L carries 1e-4 kg/ha). 1e-7 took 1.4x the steps for "
              "section TN loads within 3e-4 (docs/solver.md)."),
-    ENUM(wc_scenario_solver, linear_solver, "linear_solver", linear_solver_names, "sweep",
-         "`sweep`: downstream sweep as the linear solver; `gmres_sweep`: GMRES preconditioned by it; `gmres`: "
-         "unpreconditioned GMRES (for comparison)."),
-    ENUM(wc_scenario_solver, vector, "vector", vector_names, "own",
-         "Vector operations: `own` (wcsim's, compiled with optimisation) or `sundials` (Debian's "
-         "N_Vector_Parallel, built without; for benchmarks: docs/solver.md)."),
+    {.key = "linear_solver", .kind = WC_FIELD_ENUM, .offset = offsetof(wc_scenario_solver, linear_solver),
+     .choices = linear_solver_names, .default_yaml = "sweep", .printed_if = bdf_method_in_use,
+     .doc = "Method bdf: `sweep`: downstream sweep as the linear solver; `gmres_sweep`: GMRES preconditioned by "
+            "it; `gmres`: unpreconditioned GMRES (for comparison)."},
+    {.key = "vector", .kind = WC_FIELD_ENUM, .offset = offsetof(wc_scenario_solver, vector), .choices = vector_names,
+     .default_yaml = "own", .printed_if = bdf_method_in_use,
+     .doc = "Method bdf: vector operations `own` (wcsim's, compiled with optimisation) or `sundials` (Debian's "
+            "N_Vector_Parallel, built without; for benchmarks: docs/solver.md)."},
     INT(wc_scenario_solver, max_steps_per_interval, "max_steps_per_interval", 10, 1e7, "5000",
-        "Most internal steps between two forcing boundaries."),
-    INT(wc_scenario_solver, max_retries, "max_retries", 0, 10, "3",
-        "Retries with a smaller initial step after a convergence failure."),
-    INT(wc_scenario_solver, max_order, "max_order", 1, 5, "2",
-        "Highest BDF order. Order 2 took 12% fewer steps than 5 on the 1 km Chaobai over 2001 and was closer "
-        "to a tight-tolerance run (mean error of monthly section volumes 8e-4 against 2.1e-3; docs/solver.md)."),
+        "Most internal steps between two forcing boundaries (method cellwise: of each cell)."),
+    {.key = "max_retries", .kind = WC_FIELD_INT, .offset = offsetof(wc_scenario_solver, max_retries), .min = 0,
+     .max = 10, .default_yaml = "3", .printed_if = bdf_method_in_use,
+     .doc = "Method bdf: retries with a smaller initial step after a convergence failure."},
+    {.key = "max_order", .kind = WC_FIELD_INT, .offset = offsetof(wc_scenario_solver, max_order), .min = 1, .max = 5,
+     .default_yaml = "2", .printed_if = bdf_method_in_use,
+     .doc = "Method bdf: highest BDF order. Order 2 took 12% fewer steps than 5 on the 1 km Chaobai over 2001 "
+            "and was closer to a tight-tolerance run (mean error of monthly section volumes 8e-4 against "
+            "2.1e-3; docs/solver.md)."},
     END};
 static const wc_schema solver_schema = {"solver", sizeof(wc_scenario_solver), solver_fields,
-                                        "Time integration (CVODE BDF, Newton).", NULL};
+                                        "Time integration: cell by cell (TR-BDF2) or one CVODE BDF system.",
+                                        check_solver};
 
 static const wc_field output_fields[] = {
     {.key = "path", .kind = WC_FIELD_PATH, .offset = offsetof(wc_scenario_output, path), .default_yaml = "results.h5",

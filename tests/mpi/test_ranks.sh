@@ -3,7 +3,8 @@
 # do not depend on the number of ranks"). Usage:
 #   test_ranks.sh WCSIM SOURCE_DIR MPIEXEC WORK NP
 # NP = 1 writes the reference run into WORK/np1 (a ctest fixture); NP > 1 runs the same
-# scenario on NP ranks (oversubscribed beyond the cores) and checks, against it:
+# scenario on NP ranks (oversubscribed beyond the cores) and checks, against it, with
+# solver.method bdf (one CVODE system):
 #   - sections and budgets: same layout, numbers within 1e-6 relative (tools/compare-outputs);
 #   - budget closure below 1e-12 for the basin and every jurisdiction;
 #   - STEM-partition.csv has one row per rank and its cells add up to the basin's;
@@ -37,9 +38,9 @@ run() { # np yaml stderr-file
 }
 
 if [[ $np -eq 1 ]]; then
-  scenario reference np1
+  scenario reference np1 "solver: {method: bdf}"
   run 1 "$work/reference.yaml" "$work/np1.err" || { cat "$work/np1.err"; exit 1; }
-  scenario failure np1-failure "solver: {max_steps_per_interval: 10}" 2001-02-01
+  scenario failure np1-failure "solver: {method: bdf, max_steps_per_interval: 10}" 2001-02-01
   run 1 "$work/failure.yaml" "$work/np1-failure.err"
   grep -o 'in cell row [0-9]*, column [0-9]*' "$work/np1-failure.err" | head -1 >"$work/np1-failure.cell"
   [[ -s "$work/np1-failure.cell" ]] || { echo "FAIL: the reference failure names no cell"; cat "$work/np1-failure.err"; exit 1; }
@@ -50,7 +51,7 @@ if [[ $np -eq 1 ]]; then
 fi
 
 [[ -f "$work/np1/run-sections.csv" ]] || { echo "FAIL: no reference run (fixture ranks_reference)"; exit 1; }
-scenario "ranks$np" "np$np"
+scenario "ranks$np" "np$np" "solver: {method: bdf}"
 if run "$np" "$work/ranks$np.yaml" "$work/np$np.err"; then
   "$source_dir/tools/compare-outputs" "$work/np1/run" "$work/np$np/run" --rtol 1e-6 --closure 1e-12 ||
     fail "np $np differs from np 1"
@@ -74,7 +75,7 @@ failure_on_ranks() { # label name solver-yaml
   grep -o 'in cell row [0-9]*, column [0-9]*' "$work/np$np-$2.err" | head -1 >"$work/np$np-$2.cell"
 }
 
-failure_on_ranks failure failure "solver: {max_steps_per_interval: 10}"
+failure_on_ranks failure failure "solver: {method: bdf, max_steps_per_interval: 10}"
 cell=$(cat "$work/np$np-failure.cell")
 [[ "$cell" == "$(cat "$work/np1-failure.cell")" ]] || fail "failure on $np ranks names '$cell', on 1 rank '$(cat "$work/np1-failure.cell")'"
 

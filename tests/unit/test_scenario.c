@@ -101,6 +101,7 @@ static void defaults_are_filled(void) {
   CU_ASSERT_EQUAL(scenario->forcing.source, WC_FORCING_GENERATOR);
   CU_ASSERT_EQUAL(scenario->forcing.missing_values, WC_MISSING_ERROR);
   CU_ASSERT_DOUBLE_EQUAL(scenario->solver.relative_tolerance, 1e-4, 0);
+  CU_ASSERT_EQUAL(scenario->solver.method, WC_METHOD_CELLWISE);
   CU_ASSERT_EQUAL(scenario->solver.linear_solver, WC_LINSOL_SWEEP);
   CU_ASSERT_DOUBLE_EQUAL(scenario->management.deposition.dry_kg_per_ha_yr, 8.0, 0);
   CU_ASSERT_EQUAL(scenario->output.variables.count, 5);
