@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "wc_cell_lu.h"
 #include "wc_inflow.h"
 #include "wc_mpi.h"
 
@@ -74,7 +75,9 @@ struct wc_cellwise {
   double t;
   double *y;             /* [n][ns] */
   double *jacobian;      /* [n][ns][ns], row-major: d ydot_r / d y_c */
-  unsigned char *jac_ok; /* [n]: the cell's Jacobian has been evaluated */
+  uint16_t *pattern_of;  /* [n]: the structure of the cell's Jacobian in `patterns`, or
+                          * NO_JACOBIAN before the first is evaluated */
+  wc_cell_patterns *patterns;
   double *step;          /* [n]: the step each cell proposes next */
   double *typical;       /* [ns]: atol / rtol, the finite-difference scale */
   double *totals;        /* [rows][nf] */
@@ -96,78 +99,9 @@ struct wc_cellwise {
 
 static inline int record_size(int nt) { return 2 + 4 * nt; }
 
-/* ---- the cell's linear algebra: M = I - d h J, LU without pivoting ----------------------
- * J's diagonal holds loss rates (<= 0), so M's diagonal is >= 1 and dominant in practice;
- * a pivot that vanishes anyway is reported and the step is cut. The factors are kept as
- * lists of their non-zeros: the cells' Jacobians are block lower triangular and mostly
- * zero, so a solve is a few dozen multiply-adds. */
-typedef struct cell_factor {
-  double diagonal_inverse[WC_CELLWISE_MAX_STATES];
-  int n_lower, n_upper;
-  unsigned char lower_row[WC_CELLWISE_MAX_STATES * WC_CELLWISE_MAX_STATES],
-      lower_col[WC_CELLWISE_MAX_STATES * WC_CELLWISE_MAX_STATES];
-  unsigned char upper_row[WC_CELLWISE_MAX_STATES * WC_CELLWISE_MAX_STATES],
-      upper_col[WC_CELLWISE_MAX_STATES * WC_CELLWISE_MAX_STATES];
-  double lower[WC_CELLWISE_MAX_STATES * WC_CELLWISE_MAX_STATES], upper[WC_CELLWISE_MAX_STATES * WC_CELLWISE_MAX_STATES];
-} cell_factor;
+enum { NO_JACOBIAN = UINT16_MAX };
 
-static bool factor_cell(int ns, const double *jacobian, double dh, cell_factor *f) {
-  double a[WC_CELLWISE_MAX_STATES * WC_CELLWISE_MAX_STATES];
-  for (int k = 0; k < ns * ns; k++) a[k] = -dh * jacobian[k];
-  for (int k = 0; k < ns; k++) a[k * ns + k] += 1.0;
-  for (int k = 0; k < ns; k++) {
-    double pivot = a[k * ns + k];
-    if (!(fabs(pivot) > 1e-12)) return false;
-    double inverse = 1.0 / pivot;
-    f->diagonal_inverse[k] = inverse;
-    int columns[WC_CELLWISE_MAX_STATES], n_columns = 0;
-    for (int c = k + 1; c < ns; c++)
-      if (a[k * ns + c] != 0.0) columns[n_columns++] = c;
-    for (int r = k + 1; r < ns; r++) {
-      if (a[r * ns + k] == 0.0) continue;
-      double l = a[r * ns + k] * inverse;
-      a[r * ns + k] = l;
-      for (int j = 0; j < n_columns; j++) a[r * ns + columns[j]] -= l * a[k * ns + columns[j]];
-    }
-  }
-  f->n_lower = f->n_upper = 0;
-  for (int r = 1; r < ns; r++) /* by row: each row's sum stays in a register */
-    for (int k = 0; k < r; k++)
-      if (a[r * ns + k] != 0.0) {
-        f->lower_row[f->n_lower] = (unsigned char)r;
-        f->lower_col[f->n_lower] = (unsigned char)k;
-        f->lower[f->n_lower++] = a[r * ns + k];
-      }
-  for (int r = ns - 1; r >= 0; r--) /* rows last to first, as back substitution needs them */
-    for (int c = r + 1; c < ns; c++)
-      if (a[r * ns + c] != 0.0) {
-        f->upper_row[f->n_upper] = (unsigned char)r;
-        f->upper_col[f->n_upper] = (unsigned char)c;
-        f->upper[f->n_upper++] = a[r * ns + c];
-      }
-  return true;
-}
-
-static inline void solve_cell(int ns, const cell_factor *f, double *b) {
-  int i = 0;
-  for (int r = 1; r < ns; r++) {
-    double s = b[r];
-    while (i < f->n_lower && f->lower_row[i] == r) {
-      s -= f->lower[i] * b[f->lower_col[i]];
-      i++;
-    }
-    b[r] = s;
-  }
-  int j = 0;
-  for (int r = ns - 1; r >= 0; r--) {
-    double s = b[r];
-    while (j < f->n_upper && f->upper_row[j] == r) {
-      s -= f->upper[j] * b[f->upper_col[j]];
-      j++;
-    }
-    b[r] = s * f->diagonal_inverse[r];
-  }
-}
+_Static_assert(WC_CELLWISE_MAX_STATES <= WC_CELL_LU_MAX_STATES, "cell LU too small for the stepper's cells");
 
 static inline double weighted_max(int ns, const double *weight, const double *v) {
   double largest = 0;
@@ -225,7 +159,7 @@ static wc_status evaluate_jacobian(wc_cellwise *cw, int32_t node, double t, cons
     for (int r = 0; r < ns; r++) jac[r * ns + c] = (e.ydot[r] - at->ydot[r]) / increment;
     shifted[c] = y[c];
   }
-  cw->jac_ok[node] = 1;
+  WC_CALL(wc_cell_patterns_find(cw->patterns, jac, &cw->pattern_of[node]));
   cw->stats.jacobian_evals++;
   return WC_OK;
 }
@@ -305,7 +239,7 @@ typedef enum stage_result { STAGE_CONVERGED = 0, STAGE_SLOW, STAGE_NONFINITE, ST
 /* On entry Y is the predictor; on STAGE_CONVERGED `e` holds the rates at Y (the point the
  * update uses) and Y is within NEWTON_TOLERANCE of the stage's solution. On failure `last`
  * is the last point evaluated. */
-static stage_result newton_stage(wc_cellwise *cw, int32_t node, double t, const cell_factor *factor,
+static stage_result newton_stage(wc_cellwise *cw, int32_t node, double t, const wc_cell_lu *factor,
                                  const double *weight, double dh, const double *rhs, double *Y, cell_eval *e,
                                  double *last, double *rate_estimate) {
   const int ns = cw->ns;
@@ -320,7 +254,7 @@ static stage_result newton_stage(wc_cellwise *cw, int32_t node, double t, const 
     cw->stats.newton_iters++;
     double correction[WC_CELLWISE_MAX_STATES];
     for (int k = 0; k < ns; k++) correction[k] = Y[k] - rhs[k] - dh * e->ydot[k];
-    solve_cell(ns, factor, correction);
+    wc_cell_lu_solve(factor, correction);
     double norm = weighted_rms(ns, weight, correction);
     if (!isfinite(norm)) return STAGE_NONFINITE;
     /* The convergence rate, as CVODE keeps it: observed over this stage's iterations,
@@ -378,7 +312,7 @@ static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval) 
   if (status == WC_ERR_NUMERICS)
     return cell_failure(cw, node, 0.0, NULL, NULL, NULL, true, "non-finite rate at the interval's start");
   if (status != WC_OK) return status;
-  if (!cw->jac_ok[node]) WC_CALL(evaluate_jacobian(cw, node, cw->t, y, &e1));
+  if (cw->pattern_of[node] == NO_JACOBIAN) WC_CALL(evaluate_jacobian(cw, node, cw->t, y, &e1));
 
   cw->record_start[node] = (int64_t)(cw->records_used / (size_t)size);
   cw->record_count[node] = 0;
@@ -386,7 +320,7 @@ static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval) 
   double s = 0.0, h = fmin(cw->step[node] > 0 ? cw->step[node] : interval * FIRST_STEP_FRACTION, interval);
   double proposed = h;
   double inflow_at_s[WC_CELLWISE_MAX_TRANSPORT] = {0}, cumulative[WC_CELLWISE_MAX_TRANSPORT] = {0};
-  cell_factor factor;
+  wc_cell_lu factor;
   double factored_h = -1.0;
   bool fresh_jacobian = false;
   double rate_estimate = 1.0; /* Newton's convergence rate, carried between stages */
@@ -400,7 +334,7 @@ static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval) 
     }
     const double dh = TRBDF2_D * h;
     if (h != factored_h) {
-      if (!factor_cell(ns, jac, dh, &factor)) {
+      if (!wc_cell_lu_factor(wc_cell_patterns_get(cw->patterns, cw->pattern_of[node]), jac, dh, &factor)) {
         h *= 0.25;
         factored_h = -1.0;
         if (++attempts > MAX_ATTEMPTS_PER_STEP || h < MIN_STEP_FRACTION * interval)
@@ -429,22 +363,19 @@ static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval) 
       rhs[k] = y[k] + dh * e1.ydot[k] + U2[k];
       delta[k] = TRBDF2_GAMMA * h * e1.ydot[k] + U2[k];
     }
-    solve_cell(ns, &factor, delta);
+    wc_cell_lu_solve(&factor, delta);
     for (int k = 0; k < ns; k++) Y2[k] = y[k] + delta[k];
     stage_result result = newton_stage(cw, node, cw->t + s + TRBDF2_GAMMA * h, &factor, weight, dh, rhs, Y2, &e2, last,
                                        &rate_estimate);
     if (result == STAGE_CONVERGED) {
-      double j_step[WC_CELLWISE_MAX_STATES]; /* J (Y2 - y) */
-      for (int r = 0; r < ns; r++) {
-        double sum = 0.0;
-        for (int c = 0; c < ns; c++) sum += jac[r * ns + c] * (Y2[c] - y[c]);
-        j_step[r] = sum;
-      }
+      double moved[WC_CELLWISE_MAX_STATES], j_step[WC_CELLWISE_MAX_STATES]; /* J (Y2 - y) */
+      for (int k = 0; k < ns; k++) moved[k] = Y2[k] - y[k];
+      wc_cell_pattern_multiply(factor.pattern, jac, moved, j_step);
       for (int k = 0; k < ns; k++) {
         rhs[k] = y[k] + TRBDF2_W * h * (e1.ydot[k] + e2.ydot[k]) + U3[k];
         delta[k] = rhs[k] - y[k] + dh * (e2.ydot[k] - j_step[k]);
       }
-      solve_cell(ns, &factor, delta);
+      wc_cell_lu_solve(&factor, delta);
       for (int k = 0; k < ns; k++) Y3[k] = y[k] + delta[k];
       result = newton_stage(cw, node, cw->t + s + h, &factor, weight, dh, rhs, Y3, &e3, last,
                             &rate_estimate);
@@ -477,7 +408,7 @@ static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval) 
       y_new[k] = y[k] + h * (TRBDF2_W * (e1.ydot[k] + e2.ydot[k]) + TRBDF2_D * e3.ydot[k]) + U3[k];
       error[k] = h * (error_weight[0] * e1.ydot[k] + error_weight[1] * e2.ydot[k] + error_weight[2] * e3.ydot[k]);
     }
-    solve_cell(ns, &factor, error); /* Hosea and Shampine's filter for stiff components */
+    wc_cell_lu_solve(&factor, error); /* Hosea and Shampine's filter for stiff components */
     for (int k = 0; k < ns; k++)
       weight[k] = 1.0 / (cw->rtol * fmax(fabs(y[k]), fabs(y_new[k])) + cw->ode->abs_tolerance[k]);
     double err = weighted_max(ns, weight, error);
@@ -579,7 +510,7 @@ wc_status wc_cellwise_create(const wc_graph_ode *ode, double relative_tolerance,
     if (ode->downstream[i] < 0) cw->n_outlets++;
   cw->y = calloc(n * ns + 1, sizeof *cw->y);
   cw->jacobian = calloc(n * ns * ns + 1, sizeof *cw->jacobian);
-  cw->jac_ok = calloc(n + 1, 1);
+  cw->pattern_of = malloc((n + 1) * sizeof *cw->pattern_of);
   cw->step = calloc(n + 1, sizeof *cw->step);
   cw->typical = calloc(ns, sizeof *cw->typical);
   cw->totals = calloc(rows * (size_t)cw->nf + 1, sizeof *cw->totals);
@@ -591,11 +522,17 @@ wc_status wc_cellwise_create(const wc_graph_ode *ode, double relative_tolerance,
   cw->records_cap = (size_t)record_size(cw->nt) * (n * 4 + 64);
   cw->records = malloc(cw->records_cap * sizeof *cw->records);
   cw->flux_scratch = calloc(4 * (size_t)cw->nf + 1, sizeof *cw->flux_scratch);
-  if (!cw->y || !cw->jacobian || !cw->jac_ok || !cw->step || !cw->typical || !cw->totals || !cw->outlets ||
+  if (!cw->y || !cw->jacobian || !cw->pattern_of || !cw->step || !cw->typical || !cw->totals || !cw->outlets ||
       !cw->outlet_of || !cw->outlet_totals || !cw->record_start || !cw->record_count || !cw->records || !cw->flux_scratch) {
     wc_cellwise_destroy(&cw);
     WC_FAIL(WC_ERR_MEMORY, "out of memory for the cell-by-cell stepper of %d cells", (int)n);
   }
+  wc_status status = wc_cell_patterns_create(cw->ns, &cw->patterns);
+  if (status != WC_OK) {
+    wc_cellwise_destroy(&cw);
+    return status;
+  }
+  for (int32_t i = 0; i < cw->n; i++) cw->pattern_of[i] = NO_JACOBIAN;
   for (size_t k = 0; k < ns; k++) cw->typical[k] = ode->abs_tolerance[k] / relative_tolerance;
   int32_t m = 0;
   for (int32_t i = 0; i < cw->n; i++) {
@@ -614,7 +551,8 @@ void wc_cellwise_destroy(wc_cellwise **stepper) {
   halo_free(&cw->halo);
   free(cw->y);
   free(cw->jacobian);
-  free(cw->jac_ok);
+  free(cw->pattern_of);
+  wc_cell_patterns_destroy(&cw->patterns);
   free(cw->step);
   free(cw->typical);
   free(cw->totals);
@@ -640,7 +578,7 @@ wc_status wc_cellwise_set_state(wc_cellwise *cw, double t_s, const double *y) {
   memset(cw->totals, 0, (size_t)wc_graph_ode_flux_rows(cw->ode) * (size_t)cw->nf * sizeof *cw->totals);
   memset(cw->outlet_totals, 0, (size_t)cw->n_outlets * (size_t)cw->nt * sizeof *cw->outlet_totals);
   memset(cw->step, 0, (size_t)cw->n * sizeof *cw->step);
-  memset(cw->jac_ok, 0, (size_t)cw->n);
+  for (int32_t i = 0; i < cw->n; i++) cw->pattern_of[i] = NO_JACOBIAN;
   cw->t = t_s;
   return WC_OK;
 }

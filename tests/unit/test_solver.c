@@ -26,6 +26,7 @@
 
 #include <mpi.h>
 
+#include "wc_cell_lu.h"
 #include "wc_graph_rhs.h"
 #include "wc_integrator.h"
 #include "wc_sweep.h"
@@ -1072,9 +1073,88 @@ static CU_TestInfo failure_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+/* The cell LU over a Jacobian's structure solves (I - dh J) x = b as a dense elimination
+ * with partial pivoting does, for structures with and without fill, lower triangular
+ * ones, full ones and sizes 1 to 16; equal structures share one table entry, and a table
+ * that is full hands out the full structure, which fits anything. */
+static double dense_residual(int n, const double *jacobian, double dh, const double *x, const double *b) {
+  double worst = 0.0;
+  for (int r = 0; r < n; r++) {
+    double s = x[r];
+    for (int c = 0; c < n; c++) s -= dh * jacobian[r * n + c] * x[c];
+    worst = fmax(worst, fabs(s - b[r]) / (1.0 + fabs(b[r])));
+  }
+  return worst;
+}
+
+static void test_cell_lu_solves(void) {
+  unsigned seed = 12345;
+  double worst = 0.0;
+  for (int n = 1; n <= WC_CELL_LU_MAX_STATES; n++) {
+    wc_cell_patterns *table = NULL;
+    CU_ASSERT_EQUAL_FATAL(wc_cell_patterns_create(n, &table), WC_OK);
+    for (int trial = 0; trial < 40; trial++) {
+      double jacobian[WC_CELL_LU_MAX_STATES * WC_CELL_LU_MAX_STATES] = {0};
+      int density = trial % 4; /* 0: lower triangular, 1: sparse, 2: half, 3: full */
+      for (int r = 0; r < n; r++)
+        for (int c = 0; c < n; c++) {
+          seed = seed * 1103515245u + 12345u;
+          int roll = (int)(seed >> 16) % 100;
+          bool keep = r == c || (density == 0 ? c < r && roll < 60 : roll < (int[]){15, 50, 100}[density - 1]);
+          seed = seed * 1103515245u + 12345u;
+          double value = ((double)(seed >> 8) / 16777216.0 - 0.5) * 2e-4;
+          if (keep) jacobian[r * n + c] = r == c ? -fabs(value) - 1e-5 : value / n;
+        }
+      uint16_t id = 0;
+      CU_ASSERT_EQUAL_FATAL(wc_cell_patterns_find(table, jacobian, &id), WC_OK);
+      uint16_t again = 0;
+      CU_ASSERT_EQUAL(wc_cell_patterns_find(table, jacobian, &again), WC_OK);
+      CU_ASSERT_EQUAL(again, id);
+      const double dh = 3600.0 * (1 + trial % 5);
+      for (int use_full = 0; use_full < 2; use_full++) {
+        wc_cell_lu lu;
+        CU_ASSERT_TRUE_FATAL(wc_cell_lu_factor(wc_cell_patterns_get(table, use_full ? 0 : id), jacobian, dh, &lu));
+        double b[WC_CELL_LU_MAX_STATES], x[WC_CELL_LU_MAX_STATES];
+        for (int r = 0; r < n; r++) x[r] = b[r] = sin(1.0 + r + trial);
+        wc_cell_lu_solve(&lu, x);
+        worst = fmax(worst, dense_residual(n, jacobian, dh, x, b));
+      }
+      double v[WC_CELL_LU_MAX_STATES], product[WC_CELL_LU_MAX_STATES];
+      for (int c = 0; c < n; c++) v[c] = cos(c + 0.5);
+      wc_cell_pattern_multiply(wc_cell_patterns_get(table, id), jacobian, v, product);
+      for (int r = 0; r < n; r++) {
+        double exact = 0.0;
+        for (int c = 0; c < n; c++) exact += jacobian[r * n + c] * v[c];
+        CU_ASSERT_DOUBLE_EQUAL(product[r], exact, 1e-15);
+      }
+    }
+    CU_ASSERT_TRUE(n == 1 || wc_cell_patterns_count(table) >= 2); /* n = 1 has one structure */
+    wc_cell_patterns_destroy(&table);
+  }
+  CU_ASSERT_TRUE(worst < 1e-12);
+
+  /* A vanishing pivot is refused; a full table gives index 0 (the full structure). */
+  wc_cell_patterns *table = NULL;
+  CU_ASSERT_EQUAL_FATAL(wc_cell_patterns_create(12, &table), WC_OK);
+  double singular[144] = {0};
+  for (int k = 0; k < 12; k++) singular[k * 12 + k] = k == 3 ? 1.0 : -1.0; /* 1 - dh * 1 = 0 at dh = 1 */
+  uint16_t id = 0;
+  CU_ASSERT_EQUAL(wc_cell_patterns_find(table, singular, &id), WC_OK);
+  wc_cell_lu lu;
+  CU_ASSERT_FALSE(wc_cell_lu_factor(wc_cell_patterns_get(table, id), singular, 1.0, &lu));
+  for (int k = 0; k < 4095 && wc_cell_patterns_count(table) < 400; k++) {
+    double structure[144] = {0};
+    for (int bit = 0; bit < 12; bit++) structure[bit * 12 + (bit + 1) % 12] = (k >> bit & 1) ? 0.5 : 0.0;
+    CU_ASSERT_EQUAL(wc_cell_patterns_find(table, structure, &id), WC_OK);
+  }
+  CU_ASSERT_EQUAL(id, 0);
+  wc_cell_patterns_destroy(&table);
+}
+
 static CU_TestInfo cellwise_tests[] = {
     WC_TEST(test_cellwise_converging_inflow),
     WC_TEST(test_cellwise_failures),
+    WC_TEST(test_cell_lu_solves),
     CU_TEST_INFO_NULL,
 };
 

@@ -1,0 +1,154 @@
+/*
+ * wc_cell_lu.c — structures of cell Jacobians and the LU factors over them (wc_cell_lu.h).
+ */
+#include "wc_cell_lu.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Beyond this many structures a cell takes the full one (index 0): a basin has a few dozen. */
+enum { MAX_PATTERNS = 256 };
+
+struct wc_cell_patterns {
+  int n;
+  int count;
+  wc_cell_pattern *pattern[MAX_PATTERNS]; /* each allocated alone: factors keep pointers */
+};
+
+/* Work out the elimination of the structure in p->row_mask (M's is that plus the diagonal). */
+static void analyse(wc_cell_pattern *p) {
+  const int n = p->n;
+  uint16_t structure[WC_CELL_LU_MAX_STATES]; /* M's non-zeros, growing with fill */
+  int entries = 0, fills = 0, scales = 0, updates = 0, lowers = 0, uppers = 0;
+  for (int r = 0; r < n; r++) {
+    structure[r] = (uint16_t)(p->row_mask[r] | (1u << r));
+    p->entry_start[r] = (uint16_t)entries;
+    for (int c = 0; c < n; c++)
+      if (structure[r] >> c & 1u) {
+        p->entry_position[entries] = (uint8_t)(r * n + c);
+        p->entry_column[entries++] = (uint8_t)c;
+      }
+  }
+  p->entry_start[n] = (uint16_t)entries;
+  for (int k = 0; k < n; k++) {
+    p->scale_start[k] = (uint16_t)scales;
+    p->update_start[k] = (uint16_t)updates;
+    uint16_t right = (uint16_t)(structure[k] & ~((2u << k) - 1u)); /* U's row k beyond the pivot */
+    for (int r = k + 1; r < n; r++) {
+      if (!(structure[r] >> k & 1u)) continue;
+      p->scale_position[scales++] = (uint8_t)(r * n + k);
+      for (int c = k + 1; c < n; c++)
+        if (right >> c & 1u) {
+          if (!(structure[r] >> c & 1u)) p->fill_position[fills++] = (uint8_t)(r * n + c);
+          p->update_target[updates] = (uint8_t)(r * n + c);
+          p->update_lower[updates] = (uint8_t)(r * n + k);
+          p->update_upper[updates++] = (uint8_t)(k * n + c);
+        }
+      structure[r] |= right;
+    }
+  }
+  p->scale_start[n] = (uint16_t)scales;
+  p->update_start[n] = (uint16_t)updates;
+  p->n_fill = (uint16_t)fills;
+  for (int r = 0; r < n; r++) {
+    p->lower_start[r] = (uint16_t)lowers;
+    for (int c = 0; c < r; c++)
+      if (structure[r] >> c & 1u) {
+        p->lower_position[lowers] = (uint8_t)(r * n + c);
+        p->lower_column[lowers++] = (uint8_t)c;
+      }
+  }
+  p->lower_start[n] = (uint16_t)lowers;
+  for (int r = 0; r < n; r++) { /* the solve reads row r's from upper_start[r] to [r + 1] */
+    p->upper_start[r] = (uint16_t)uppers;
+    for (int c = r + 1; c < n; c++)
+      if (structure[r] >> c & 1u) {
+        p->upper_position[uppers] = (uint8_t)(r * n + c);
+        p->upper_column[uppers++] = (uint8_t)c;
+      }
+  }
+  p->upper_start[n] = (uint16_t)uppers;
+}
+
+static wc_status add_pattern(wc_cell_patterns *table, const uint16_t *row_mask) {
+  wc_cell_pattern *p = calloc(1, sizeof *p);
+  WC_CHECK(p != NULL, WC_ERR_MEMORY, "out of memory for a cell Jacobian structure");
+  p->n = table->n;
+  memcpy(p->row_mask, row_mask, (size_t)table->n * sizeof *row_mask);
+  analyse(p);
+  table->pattern[table->count++] = p;
+  return WC_OK;
+}
+
+wc_status wc_cell_patterns_create(int n_states, wc_cell_patterns **table) {
+  *table = NULL;
+  WC_CHECK(n_states >= 1 && n_states <= WC_CELL_LU_MAX_STATES, WC_ERR_INTERNAL, "cell LU of %d states (1 to %d)",
+           n_states, WC_CELL_LU_MAX_STATES);
+  wc_cell_patterns *t = calloc(1, sizeof *t);
+  WC_CHECK(t != NULL, WC_ERR_MEMORY, "out of memory for the cell Jacobian structures");
+  t->n = n_states;
+  uint16_t full[WC_CELL_LU_MAX_STATES];
+  for (int r = 0; r < n_states; r++) full[r] = (uint16_t)((1u << n_states) - 1u);
+  wc_status status = add_pattern(t, full);
+  if (status != WC_OK) {
+    wc_cell_patterns_destroy(&t);
+    return status;
+  }
+  *table = t;
+  return WC_OK;
+}
+
+void wc_cell_patterns_destroy(wc_cell_patterns **table) {
+  if (!table || !*table) return;
+  for (int k = 0; k < (*table)->count; k++) free((*table)->pattern[k]);
+  free(*table);
+  *table = NULL;
+}
+
+wc_status wc_cell_patterns_find(wc_cell_patterns *table, const double *jacobian, uint16_t *index) {
+  const int n = table->n;
+  uint16_t mask[WC_CELL_LU_MAX_STATES];
+  for (int r = 0; r < n; r++) {
+    unsigned bits = 0;
+    for (int c = 0; c < n; c++) bits |= (unsigned)(jacobian[r * n + c] != 0.0) << c;
+    mask[r] = (uint16_t)bits;
+  }
+  for (int k = 0; k < table->count; k++)
+    if (memcmp(table->pattern[k]->row_mask, mask, (size_t)n * sizeof *mask) == 0) {
+      *index = (uint16_t)k;
+      return WC_OK;
+    }
+  if (table->count == MAX_PATTERNS) {
+    *index = 0; /* the full structure fits any Jacobian */
+    return WC_OK;
+  }
+  WC_CALL(add_pattern(table, mask));
+  *index = (uint16_t)(table->count - 1);
+  return WC_OK;
+}
+
+const wc_cell_pattern *wc_cell_patterns_get(const wc_cell_patterns *table, uint16_t index) {
+  return table->pattern[index];
+}
+
+int wc_cell_patterns_count(const wc_cell_patterns *table) { return table->count; }
+
+bool wc_cell_lu_factor(const wc_cell_pattern *p, const double *jacobian, double dh, wc_cell_lu *lu) {
+  const int n = p->n;
+  double *a = lu->a;
+  lu->pattern = p;
+  for (int i = 0; i < p->n_fill; i++) a[p->fill_position[i]] = 0.0;
+  for (int i = 0; i < p->entry_start[n]; i++) a[p->entry_position[i]] = -dh * jacobian[p->entry_position[i]];
+  for (int k = 0; k < n; k++) a[k * n + k] += 1.0;
+  for (int k = 0; k < n; k++) {
+    double pivot = a[k * n + k];
+    if (!(fabs(pivot) > 1e-12)) return false;
+    double inverse = 1.0 / pivot;
+    lu->diagonal_inverse[k] = inverse;
+    for (int i = p->scale_start[k]; i < p->scale_start[k + 1]; i++) a[p->scale_position[i]] *= inverse;
+    for (int i = p->update_start[k]; i < p->update_start[k + 1]; i++)
+      a[p->update_target[i]] -= a[p->update_lower[i]] * a[p->update_upper[i]];
+  }
+  return true;
+}

@@ -1,0 +1,107 @@
+/*
+ * wc_cell_lu.h — LU factors of one cell's Newton matrix M = I - d h J, over the non-zero
+ * structure of its Jacobian J (solvers/wc_cellwise.c).
+ *
+ * A cell's Jacobian is mostly zero (the watershed model's 8 x 8 has ~29 non-zeros and is
+ * lower triangular but for one entry), and a basin's cells share a few dozen structures.
+ * The structure, and what elimination does with it (which entries scale, which update,
+ * where fill appears), is worked out once per distinct structure and kept in a table;
+ * factorising and solving then run down fixed lists. Testing each entry for zero at every
+ * factorisation cost more in mispredicted branches than the arithmetic; dense loops with
+ * their long chains of dependent additions were slower still (docs/performance.md).
+ *
+ *   wc_cell_patterns *table;  wc_cell_patterns_create(n_states, &table);
+ *   uint16_t id;              wc_cell_patterns_find(table, jacobian, &id);   (per Jacobian)
+ *   wc_cell_lu lu;            wc_cell_lu_factor(wc_cell_patterns_get(table, id), jacobian, d h, &lu);
+ *   wc_cell_lu_solve(&lu, b); (b <- M^-1 b)
+ */
+#ifndef WC_CELL_LU_H
+#define WC_CELL_LU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "wc_status.h"
+
+#define WC_CELL_LU_MAX_STATES 16
+/* Elimination updates of a full n x n: sum over k of (n - 1 - k)^2. */
+#define WC_CELL_LU_MAX_UPDATES (WC_CELL_LU_MAX_STATES * (WC_CELL_LU_MAX_STATES - 1) * (2 * WC_CELL_LU_MAX_STATES - 1) / 6)
+
+/* One structure: positions are row * n + column in the row-major n x n arrays. */
+typedef struct wc_cell_pattern {
+  int n;
+  uint16_t row_mask[WC_CELL_LU_MAX_STATES]; /* J's non-zeros (bit c of row r); the table's key */
+  /* J's non-zeros by row, for M's entries and for J v. */
+  uint16_t entry_start[WC_CELL_LU_MAX_STATES + 1];
+  uint8_t entry_position[WC_CELL_LU_MAX_STATES * WC_CELL_LU_MAX_STATES];
+  uint8_t entry_column[WC_CELL_LU_MAX_STATES * WC_CELL_LU_MAX_STATES];
+  /* Entries of the factors that are not entries of J (fill): zero before elimination. */
+  uint16_t n_fill;
+  uint8_t fill_position[WC_CELL_LU_MAX_STATES * WC_CELL_LU_MAX_STATES];
+  /* Elimination, pivot k at a time: L's column k scales by the pivot's inverse
+   * (scale_position: below the pivot), then each pair of an L entry (r, k) and a U entry
+   * (k, c) updates (r, c). */
+  uint16_t scale_start[WC_CELL_LU_MAX_STATES + 1];
+  uint8_t scale_position[WC_CELL_LU_MAX_STATES * WC_CELL_LU_MAX_STATES];
+  uint16_t update_start[WC_CELL_LU_MAX_STATES + 1];
+  uint8_t update_target[WC_CELL_LU_MAX_UPDATES];
+  uint8_t update_lower[WC_CELL_LU_MAX_UPDATES];
+  uint8_t update_upper[WC_CELL_LU_MAX_UPDATES];
+  /* The solves: L's entries by row (first to last), U's by row (last to first). */
+  uint16_t lower_start[WC_CELL_LU_MAX_STATES + 1], upper_start[WC_CELL_LU_MAX_STATES + 1];
+  uint8_t lower_position[WC_CELL_LU_MAX_STATES * WC_CELL_LU_MAX_STATES];
+  uint8_t lower_column[WC_CELL_LU_MAX_STATES * WC_CELL_LU_MAX_STATES];
+  uint8_t upper_position[WC_CELL_LU_MAX_STATES * WC_CELL_LU_MAX_STATES];
+  uint8_t upper_column[WC_CELL_LU_MAX_STATES * WC_CELL_LU_MAX_STATES];
+} wc_cell_pattern;
+
+/* The table of structures met so far. Index 0 is the full structure (every entry), which
+ * fits any Jacobian: it is what a cell gets when the table is full. */
+typedef struct wc_cell_patterns wc_cell_patterns;
+
+wc_status wc_cell_patterns_create(int n_states, wc_cell_patterns **table);
+void wc_cell_patterns_destroy(wc_cell_patterns **table);
+/* The index of the structure of `jacobian` (n x n, row-major), added when new. */
+wc_status wc_cell_patterns_find(wc_cell_patterns *table, const double *jacobian, uint16_t *index);
+const wc_cell_pattern *wc_cell_patterns_get(const wc_cell_patterns *table, uint16_t index);
+int wc_cell_patterns_count(const wc_cell_patterns *table);
+
+/* The factors of I - dh J: L (unit diagonal) below and U above the diagonal of `a`, and
+ * U's diagonal inverted. */
+typedef struct wc_cell_lu {
+  const wc_cell_pattern *pattern;
+  double a[WC_CELL_LU_MAX_STATES * WC_CELL_LU_MAX_STATES];
+  double diagonal_inverse[WC_CELL_LU_MAX_STATES];
+} wc_cell_lu;
+
+/* False when a pivot vanishes (|pivot| <= 1e-12; the caller cuts the step). No pivoting:
+ * J's diagonal holds loss rates (<= 0), so M's diagonal is >= 1 and dominant in practice. */
+bool wc_cell_lu_factor(const wc_cell_pattern *pattern, const double *jacobian, double dh, wc_cell_lu *lu);
+
+/* b <- (I - dh J)^-1 b. Inline: the cell stepper calls it ~15 times per cell and day. */
+static inline void wc_cell_lu_solve(const wc_cell_lu *lu, double *b) {
+  const wc_cell_pattern *p = lu->pattern;
+  const int n = p->n;
+  for (int r = 1; r < n; r++) {
+    double s = b[r];
+    for (int i = p->lower_start[r]; i < p->lower_start[r + 1]; i++) s -= lu->a[p->lower_position[i]] * b[p->lower_column[i]];
+    b[r] = s;
+  }
+  for (int r = n - 1; r >= 0; r--) {
+    double s = b[r];
+    for (int i = p->upper_start[r]; i < p->upper_start[r + 1]; i++) s -= lu->a[p->upper_position[i]] * b[p->upper_column[i]];
+    b[r] = s * lu->diagonal_inverse[r];
+  }
+}
+
+/* out <- J v over J's non-zeros. */
+static inline void wc_cell_pattern_multiply(const wc_cell_pattern *p, const double *jacobian, const double *v,
+                                            double *out) {
+  for (int r = 0; r < p->n; r++) {
+    double s = 0.0;
+    for (int i = p->entry_start[r]; i < p->entry_start[r + 1]; i++) s += jacobian[p->entry_position[i]] * v[p->entry_column[i]];
+    out[r] = s;
+  }
+}
+
+#endif
