@@ -16,6 +16,17 @@ struct wc_cell_patterns {
   wc_cell_pattern *pattern[MAX_PATTERNS]; /* each allocated alone: factors keep pointers */
 };
 
+/* Append row r's entries in columns [from, to) of `row` to position/column from `at` on;
+ * the new count. */
+static int list_row(int n, int r, uint16_t row, int from, int to, uint8_t *position, uint8_t *column, int at) {
+  for (int c = from; c < to; c++)
+    if (row >> c & 1u) {
+      position[at] = (uint8_t)(r * n + c);
+      column[at++] = (uint8_t)c;
+    }
+  return at;
+}
+
 /* Work out the elimination of the structure in p->row_mask (M's is that plus the diagonal). */
 static void analyse(wc_cell_pattern *p) {
   const int n = p->n;
@@ -24,11 +35,7 @@ static void analyse(wc_cell_pattern *p) {
   for (int r = 0; r < n; r++) {
     structure[r] = (uint16_t)(p->row_mask[r] | (1u << r));
     p->entry_start[r] = (uint16_t)entries;
-    for (int c = 0; c < n; c++)
-      if (structure[r] >> c & 1u) {
-        p->entry_position[entries] = (uint8_t)(r * n + c);
-        p->entry_column[entries++] = (uint8_t)c;
-      }
+    entries = list_row(n, r, structure[r], 0, n, p->entry_position, p->entry_column, entries);
   }
   p->entry_start[n] = (uint16_t)entries;
   for (int k = 0; k < n; k++) {
@@ -53,20 +60,12 @@ static void analyse(wc_cell_pattern *p) {
   p->n_fill = (uint16_t)fills;
   for (int r = 0; r < n; r++) {
     p->lower_start[r] = (uint16_t)lowers;
-    for (int c = 0; c < r; c++)
-      if (structure[r] >> c & 1u) {
-        p->lower_position[lowers] = (uint8_t)(r * n + c);
-        p->lower_column[lowers++] = (uint8_t)c;
-      }
+    lowers = list_row(n, r, structure[r], 0, r, p->lower_position, p->lower_column, lowers);
   }
   p->lower_start[n] = (uint16_t)lowers;
   for (int r = 0; r < n; r++) { /* the solve reads row r's from upper_start[r] to [r + 1] */
     p->upper_start[r] = (uint16_t)uppers;
-    for (int c = r + 1; c < n; c++)
-      if (structure[r] >> c & 1u) {
-        p->upper_position[uppers] = (uint8_t)(r * n + c);
-        p->upper_column[uppers++] = (uint8_t)c;
-      }
+    uppers = list_row(n, r, structure[r], r + 1, n, p->upper_position, p->upper_column, uppers);
   }
   p->upper_start[n] = (uint16_t)uppers;
 }
