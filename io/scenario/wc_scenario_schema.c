@@ -376,24 +376,11 @@ static const wc_field agreement_fields[] = {
 static const wc_schema agreement_schema = {"agreements[]", sizeof(wc_agreement), agreement_fields,
                                            "A cross-boundary compensation agreement at one section.", check_agreement};
 
-/* The keys that tune CVODE's BDF: printed, and allowed, only with method bdf. */
-static const char *const bdf_only_keys[] = {"linear_solver", "vector", "max_retries", "max_order", NULL};
-
+/* The keys that tune CVODE's BDF carry this: printed, and allowed (check_solver), only
+ * with method bdf. */
 static bool bdf_method_in_use(const void *object, const wc_field *field) {
   (void)field;
   return ((const wc_scenario_solver *)object)->method == WC_METHOD_BDF;
-}
-
-static void check_solver(void *object, const wc_ynode *node, const char *path, wc_diag *diag) {
-  const wc_scenario_solver *solver = object;
-  if (solver->method == WC_METHOD_BDF) return;
-  const char *by_default = wc_ynode_get(node, "method") ? "" : " (the default)";
-  for (int k = 0; bdf_only_keys[k]; ++k) {
-    const wc_ynode *given = wc_ynode_get(node, bdf_only_keys[k]);
-    if (given)
-      wc_diag_add(diag, given, path, "'%s' tunes the BDF method, but method is 'cellwise'%s; remove it, or set method: bdf",
-                  bdf_only_keys[k], by_default);
-  }
 }
 
 static const wc_field solver_fields[] = {
@@ -430,6 +417,18 @@ static const wc_field solver_fields[] = {
             "and was closer to a tight-tolerance run (mean error of monthly section volumes 8e-4 against "
             "2.1e-3; docs/solver.md)."},
     END};
+static void check_solver(void *object, const wc_ynode *node, const char *path, wc_diag *diag) {
+  const wc_scenario_solver *solver = object;
+  if (solver->method == WC_METHOD_BDF) return;
+  const char *by_default = wc_ynode_get(node, "method") ? "" : " (the default)";
+  for (const wc_field *field = solver_fields; field->key; ++field) {
+    const wc_ynode *given = field->printed_if == bdf_method_in_use ? wc_ynode_get(node, field->key) : NULL;
+    if (given)
+      wc_diag_add(diag, given, path, "'%s' tunes the BDF method, but method is 'cellwise'%s; remove it, or set method: bdf",
+                  field->key, by_default);
+  }
+}
+
 static const wc_schema solver_schema = {"solver", sizeof(wc_scenario_solver), solver_fields,
                                         "Time integration: cell by cell (TR-BDF2) or one CVODE BDF system.",
                                         check_solver};
