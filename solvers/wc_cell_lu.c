@@ -113,6 +113,9 @@ wc_status wc_cell_patterns_find(wc_cell_patterns *table, const double *jacobian,
     for (int c = 0; c < n; c++) bits |= (unsigned)(jacobian[r * n + c] != 0.0) << c;
     mask[r] = (uint16_t)bits;
   }
+  /* The structure the cell had is the likeliest by far. */
+  if (*index < table->count && memcmp(table->pattern[*index]->row_mask, mask, (size_t)n * sizeof *mask) == 0)
+    return WC_OK;
   for (int k = 0; k < table->count; k++)
     if (memcmp(table->pattern[k]->row_mask, mask, (size_t)n * sizeof *mask) == 0) {
       *index = (uint16_t)k;

@@ -11,7 +11,7 @@
  * their long chains of dependent additions were slower still (docs/performance.md).
  *
  *   wc_cell_patterns *table;  wc_cell_patterns_create(n_states, &table);
- *   uint16_t id;              wc_cell_patterns_find(table, jacobian, &id);   (per Jacobian)
+ *   uint16_t id = UINT16_MAX; wc_cell_patterns_find(table, jacobian, &id);   (per Jacobian)
  *   wc_cell_lu lu;            wc_cell_lu_factor(wc_cell_patterns_get(table, id), jacobian, d h, &lu);
  *   wc_cell_lu_solve(&lu, b); (b <- M^-1 b)
  */
@@ -61,7 +61,8 @@ typedef struct wc_cell_patterns wc_cell_patterns;
 
 wc_status wc_cell_patterns_create(int n_states, wc_cell_patterns **table);
 void wc_cell_patterns_destroy(wc_cell_patterns **table);
-/* The index of the structure of `jacobian` (n x n, row-major), added when new. */
+/* The index of the structure of `jacobian` (n x n, row-major), added when new. *index on
+ * entry is a hint, tried first (the structure the cell had), or any value >= the count. */
 wc_status wc_cell_patterns_find(wc_cell_patterns *table, const double *jacobian, uint16_t *index);
 const wc_cell_pattern *wc_cell_patterns_get(const wc_cell_patterns *table, uint16_t index);
 int wc_cell_patterns_count(const wc_cell_patterns *table);

@@ -164,20 +164,33 @@ static wc_status eval_cell(wc_cellwise *cw, int32_t node, double t, const double
   return wc_error_set(WC_ERR_NUMERICS, __FILE__, __LINE__, "cell %d produced a non-finite rate", (int)node);
 }
 
+/* The cell's Jacobian at y: the model's analytic one if it has it, else forward
+ * differences from the rates `at` (which must be those at y; unused with the analytic). */
 static wc_status evaluate_jacobian(wc_cellwise *cw, int32_t node, double t, const double *y, const cell_eval *at) {
   const int ns = cw->ns;
   double *jac = cw->jacobian + (size_t)node * (size_t)(ns * ns);
-  double shifted[WC_CELLWISE_MAX_STATES];
-  cell_eval e = {.flux = NULL}; /* rates only */
-  memcpy(shifted, y, (size_t)ns * sizeof *y);
-  for (int c = 0; c < ns; c++) {
-    double increment = sqrt(DBL_EPSILON) * fmax(fabs(y[c]), cw->typical[c]);
-    shifted[c] = y[c] + increment;
-    increment = shifted[c] - y[c]; /* the increment as represented */
-    wc_status status = eval_cell(cw, node, t, shifted, &e);
-    if (status != WC_OK) return status;
-    for (int r = 0; r < ns; r++) jac[r * ns + c] = (e.ydot[r] - at->ydot[r]) / increment;
-    shifted[c] = y[c];
+  if (cw->ode->cell_jacobian) {
+    /* Into a copy first: a non-finite entry leaves the cell's last Jacobian as it was. */
+    static const double no_inflow[WC_CELLWISE_MAX_TRANSPORT] = {0};
+    double block[WC_CELLWISE_MAX_STATES * WC_CELLWISE_MAX_STATES];
+    double gradient[WC_CELLWISE_MAX_TRANSPORT * WC_CELLWISE_MAX_STATES]; /* not needed here */
+    WC_CALL(cw->ode->cell_jacobian(cw->ode->context, t, node, y, no_inflow, block, gradient));
+    if (nonfinite_bits(block, ns * ns) >> 63)
+      return wc_error_set(WC_ERR_NUMERICS, __FILE__, __LINE__, "cell %d has a non-finite Jacobian entry", (int)node);
+    memcpy(jac, block, (size_t)(ns * ns) * sizeof *jac);
+  } else {
+    double shifted[WC_CELLWISE_MAX_STATES];
+    cell_eval e = {.flux = NULL}; /* rates only */
+    memcpy(shifted, y, (size_t)ns * sizeof *y);
+    for (int c = 0; c < ns; c++) {
+      double increment = sqrt(DBL_EPSILON) * fmax(fabs(y[c]), cw->typical[c]);
+      shifted[c] = y[c] + increment;
+      increment = shifted[c] - y[c]; /* the increment as represented */
+      wc_status status = eval_cell(cw, node, t, shifted, &e);
+      if (status != WC_OK) return status;
+      for (int r = 0; r < ns; r++) jac[r * ns + c] = (e.ydot[r] - at->ydot[r]) / increment;
+      shifted[c] = y[c];
+    }
   }
   WC_CALL(wc_cell_patterns_find(cw->patterns, jac, &cw->pattern_of[node]));
   cw->stats.jacobian_evals++;
@@ -341,7 +354,16 @@ static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval) 
   if (status == WC_ERR_NUMERICS)
     return cell_failure(cw, node, 0.0, NULL, NULL, NULL, true, "non-finite rate at the interval's start");
   if (status != WC_OK) return status;
-  if (cw->pattern_of[node] == NO_JACOBIAN) WC_CALL(evaluate_jacobian(cw, node, cw->t, y, &e1));
+  /* A new interval brings new forcing, which moves the Jacobian (melt, ET, uptake, the
+   * withdrawals). An analytic one costs about a cell call, and evaluated afresh here it
+   * saves a Newton iteration in every other stage; by differences it costs ns calls and is
+   * evaluated only when Newton fails. */
+  if (cw->pattern_of[node] == NO_JACOBIAN || cw->ode->cell_jacobian) {
+    status = evaluate_jacobian(cw, node, cw->t, y, &e1);
+    if (status == WC_ERR_NUMERICS)
+      return cell_failure(cw, node, 0.0, NULL, NULL, NULL, true, "non-finite Jacobian at the interval's start");
+    if (status != WC_OK) return status;
+  }
 
   cw->record_start[node] = (int64_t)(cw->records_used / (size_t)size);
   cw->record_count[node] = 0;
@@ -418,8 +440,10 @@ static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval) 
                                                       : "Newton iteration fails at every step size");
       if (!fresh_jacobian && result == STAGE_SLOW) {
         cell_eval at = {.flux = NULL};
-        if (eval_cell(cw, node, cw->t + s + h, last, &at) == WC_OK) {
-          WC_CALL(evaluate_jacobian(cw, node, cw->t + s + h, last, &at));
+        status = cw->ode->cell_jacobian ? WC_OK : eval_cell(cw, node, cw->t + s + h, last, &at);
+        if (status == WC_OK) status = evaluate_jacobian(cw, node, cw->t + s + h, last, &at);
+        if (status != WC_OK && status != WC_ERR_NUMERICS) return status;
+        if (status == WC_OK) {
           fresh_jacobian = true;
           factored_h = -1.0;
           rate_estimate = 1.0;

@@ -238,7 +238,7 @@ static void fill_ode(wc_model *model, const wc_scenario *scenario) {
       .abs_tolerance = model->abs_tolerance,
       .flux_abs_tolerance = model->flux_abs_tolerance,
       .cell_rhs = wc_model_cell_rhs,
-      .cell_jacobian = NULL,
+      .cell_jacobian = wc_model_cell_jacobian,
       .context = model,
   };
 }

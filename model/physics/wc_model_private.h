@@ -117,6 +117,14 @@ struct wc_model {
 wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double *y, const double *inflow,
                             double *ydot, double *outflow, double *flux);
 
+/* Its derivatives with respect to the cell's own states (wc_cell_jacobian_fn,
+ * wc_cell_jacobian.c); and d(surface outflow)/d(surface store) of one cell, with the
+ * outflow itself (wc_model_surface_outflow) in *outflow. */
+wc_status wc_model_cell_jacobian(void *context, double t, int32_t node, const double *y, const double *inflow,
+                                 double *block, double *gradient);
+double wc_model_surface_outflow_slope(const wc_model *model, const wc_cell_static *cell, double surface_mm,
+                                      double *outflow);
+
 /* Assign the budget rows of the model's nodes and hand them to its ODE (wc_budget_rows.c). */
 WC_NODISCARD wc_status wc_model_assign_budget_rows(wc_model *model);
 

@@ -1105,11 +1105,13 @@ static void test_cell_lu_solves(void) {
           double value = ((double)(seed >> 8) / 16777216.0 - 0.5) * 2e-4;
           if (keep) jacobian[r * n + c] = r == c ? -fabs(value) - 1e-5 : value / n;
         }
-      uint16_t id = 0;
+      uint16_t id = UINT16_MAX; /* no hint */
       CU_ASSERT_EQUAL_FATAL(wc_cell_patterns_find(table, jacobian, &id), WC_OK);
-      uint16_t again = 0;
+      uint16_t again = 0, hinted = id; /* a hint that is mostly wrong, and the right one */
       CU_ASSERT_EQUAL(wc_cell_patterns_find(table, jacobian, &again), WC_OK);
       CU_ASSERT_EQUAL(again, id);
+      CU_ASSERT_EQUAL(wc_cell_patterns_find(table, jacobian, &hinted), WC_OK);
+      CU_ASSERT_EQUAL(hinted, id);
       const double dh = 3600.0 * (1 + trial % 5);
       for (int use_full = 0; use_full < 2; use_full++) {
         wc_cell_lu lu;
