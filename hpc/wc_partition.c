@@ -37,6 +37,20 @@ wc_partition_options wc_partition_options_default(void) {
   return options;
 }
 
+wc_status wc_partition_cellwise_weights(int32_t n, const int32_t *downstream, double *weight) {
+  /* Upstream cells, the cell included, accumulated in topological order. */
+  for (int32_t i = 0; i < n; i++) weight[i] = 1.0;
+  for (int32_t i = 0; i < n; i++) {
+    int32_t d = downstream[i];
+    WC_CHECK(d == -1 || (d > i && d < n), WC_ERR_INPUT,
+             "partition weights: cell %d drains to %d, not to a later cell (the graph is not topological)", (int)i,
+             (int)d);
+    if (d >= 0) weight[d] += weight[i];
+  }
+  for (int32_t i = 0; i < n; i++) weight[i] = fmin(pow(weight[i], 0.3), 16.0);
+  return WC_OK;
+}
+
 const char *wc_partition_method_name(wc_partition_method method) {
   switch (method) {
     case WC_PARTITION_CONTIGUOUS: return "contiguous";
