@@ -39,6 +39,17 @@ static inline double unit_power(double x, double e) {
   return x > 0 ? pow(x, e) : 0.0;
 }
 
+/* min(1, store / full) and its slope (d_store: that of the store itself); `if_no_full`
+ * when the store has no size (full <= 0). Full, the slope is 0, as above it. */
+static inline double share_of_full(double store, double full, double if_no_full, double d_store, double *slope) {
+  *slope = 0.0;
+  if (!(full > 0)) return if_no_full;
+  double share = store / full;
+  if (share >= 1.0) return 1.0;
+  *slope = d_store / full;
+  return share;
+}
+
 double wc_model_surface_outflow_slope(const wc_model *model, const wc_cell_static *cell, double surface_mm,
                                       double *outflow) {
   double v = positive(surface_mm);
@@ -139,15 +150,8 @@ wc_status wc_model_cell_jacobian(void *context, double t, int32_t node, const do
   double infiltrating = pervious - infiltration_excess, dinf_dsnow = dpervious_dsnow - die_dsnow;
 
   /* Saturation excess: infiltrating x wetness^e; wetness = min(1, soil / saturation). */
-  double wetness = 1.0, dwet_dsoil = 0.0;
-  if (cell->saturation_mm > 0) {
-    wetness = soil / cell->saturation_mm;
-    dwet_dsoil = d_soil / cell->saturation_mm;
-    if (wetness >= 1.0) {
-      wetness = 1.0;
-      dwet_dsoil = 0.0;
-    }
-  }
+  double dwet_dsoil;
+  double wetness = share_of_full(soil, cell->saturation_mm, 1.0, d_soil, &dwet_dsoil);
   double share = unit_power(wetness, p->saturation_excess_exponent);
   double dshare_dsoil = unit_power_slope(wetness, p->saturation_excess_exponent) * dwet_dsoil;
   double saturation_excess = infiltrating * share;
@@ -162,7 +166,9 @@ wc_status wc_model_cell_jacobian(void *context, double t, int32_t node, const do
 
   /* ET below a share of field capacity; percolation of the drainable water. */
   double et_limit = p->et_soil_fraction_of_fc * cell->field_capacity_mm;
-  double det_dsoil = et_limit > 0 && soil < et_limit ? f->pet_mm_s * (1.0 - cell->impervious) / et_limit * d_soil : 0.0;
+  double det_dsoil;
+  share_of_full(soil, et_limit, 0.0, d_soil, &det_dsoil);
+  det_dsoil *= f->pet_mm_s * (1.0 - cell->impervious);
   double drainable = 0.0, ddrain_dsoil = 0.0;
   if (cell->saturation_mm > cell->field_capacity_mm) {
     double span = cell->saturation_mm - cell->field_capacity_mm;
@@ -187,15 +193,8 @@ wc_status wc_model_cell_jacobian(void *context, double t, int32_t node, const do
   double k_runoff = p->runoff_n_extraction;
 
   double t_factor = f->temperature_factor;
-  double moisture = 0.0, dmoist_dsoil = 0.0;
-  if (cell->field_capacity_mm > 0) {
-    moisture = soil / cell->field_capacity_mm;
-    dmoist_dsoil = d_soil / cell->field_capacity_mm;
-    if (moisture >= 1.0) {
-      moisture = 1.0;
-      dmoist_dsoil = 0.0;
-    }
-  }
+  double dmoist_dsoil;
+  double moisture = share_of_full(soil, cell->field_capacity_mm, 0.0, d_soil, &dmoist_dsoil);
   double k_min = cell->mineralisation_per_s * t_factor;
   double dmin_dsoil = k_min * dmoist_dsoil * organic, dmin_dorg = k_min * moisture * d_org;
   double half = p->uptake_half_saturation_kg_per_ha;
