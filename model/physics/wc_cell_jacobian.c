@@ -21,22 +21,15 @@
 
 #include "wc_model_private.h"
 
-static inline double positive(double x) { return x > 0 ? x : 0; }
-/* d positive(x) / dx, at 0 the slope above: what a forward difference sees of an empty store */
+/* d wc_positive(x) / dx, at 0 the slope above: what a forward difference sees of an empty store */
 static inline double step_of(double x) { return x >= 0 ? 1.0 : 0.0; }
 
-/* d/dx of x^e (wc_cell_rhs.c's unit_power) for x >= 0. */
+/* d/dx of x^e (wc_unit_power) for x >= 0. */
 static inline double unit_power_slope(double x, double e) {
   if (e == 2.0) return 2.0 * x;
   if (e == 3.0) return 3.0 * x * x;
   if (e == 1.0) return 1.0;
   return x > 0 ? e * pow(x, e - 1.0) : 0.0;
-}
-static inline double unit_power(double x, double e) {
-  if (e == 2.0) return x * x;
-  if (e == 3.0) return x * x * x;
-  if (e == 1.0) return x;
-  return x > 0 ? pow(x, e) : 0.0;
 }
 
 /* min(1, store / full) and its slope (d_store: that of the store itself); `if_no_full`
@@ -52,7 +45,7 @@ static inline double share_of_full(double store, double full, double if_no_full,
 
 double wc_model_surface_outflow_slope(const wc_model *model, const wc_cell_static *cell, double surface_mm,
                                       double *outflow) {
-  double v = positive(surface_mm);
+  double v = wc_positive(surface_mm);
   if (cell->reservoir >= 0 || !(v > 0)) {
     *outflow = wc_model_surface_outflow(model, cell, v);
     if (cell->reservoir < 0) return 0.0;
@@ -82,8 +75,8 @@ static void reservoir_jacobian(const wc_model *model, const wc_cell_static *cell
   enum { NS = WC_STATE_COUNT, V = WC_STATE_SURFACE, N = WC_STATE_SURFACE_N };
   const wc_parameters *p = &model->parameters;
   const wc_reservoir_store *store = &model->reservoir_store[cell->reservoir];
-  double v = positive(y[V]), dv = step_of(y[V]);
-  double n = positive(y[N]), dn = step_of(y[N]);
+  double v = wc_positive(y[V]), dv = step_of(y[V]);
+  double n = wc_positive(y[N]), dn = step_of(y[N]);
   /* evaporation ~ fill^(2/3) */
   double devaporation = 0.0;
   if (store->capacity_mm > 0 && v > 0) {
@@ -131,10 +124,10 @@ wc_status wc_model_cell_jacobian(void *context, double t, int32_t node, const do
   const wc_parameters *p = &model->parameters;
 #define D(row, col) block[(row) * NS + (col)]
 
-  /* Each store and the slope of positive() at it. */
-  double snow = positive(y[SNOW]), soil = positive(y[SOIL]), groundwater = positive(y[GW]);
-  double surface = positive(y[SURF]), no3 = positive(y[NO3]), organic = positive(y[ORG]);
-  double groundwater_n = positive(y[GWN]), surface_n = positive(y[SN]);
+  /* Each store and the slope of wc_positive() at it. */
+  double snow = wc_positive(y[SNOW]), soil = wc_positive(y[SOIL]), groundwater = wc_positive(y[GW]);
+  double surface = wc_positive(y[SURF]), no3 = wc_positive(y[NO3]), organic = wc_positive(y[ORG]);
+  double groundwater_n = wc_positive(y[GWN]), surface_n = wc_positive(y[SN]);
   double d_snow = step_of(y[SNOW]), d_soil = step_of(y[SOIL]), d_gw = step_of(y[GW]), d_surf = step_of(y[SURF]);
   double d_no3 = step_of(y[NO3]), d_org = step_of(y[ORG]), d_gwn = step_of(y[GWN]), d_sn = step_of(y[SN]);
 
@@ -145,14 +138,14 @@ wc_status wc_model_cell_jacobian(void *context, double t, int32_t node, const do
   double water_in = f->rain_mm_s + melt;
   double sealed_runoff = cell->impervious * water_in, dsealed_dsnow = cell->impervious * dmelt_dsnow;
   double pervious = water_in - sealed_runoff, dpervious_dsnow = dmelt_dsnow - dsealed_dsnow;
-  double infiltration_excess = positive(pervious - cell->ksat_mm_per_s);
+  double infiltration_excess = wc_positive(pervious - cell->ksat_mm_per_s);
   double die_dsnow = pervious >= cell->ksat_mm_per_s ? dpervious_dsnow : 0.0;
   double infiltrating = pervious - infiltration_excess, dinf_dsnow = dpervious_dsnow - die_dsnow;
 
   /* Saturation excess: infiltrating x wetness^e; wetness = min(1, soil / saturation). */
   double dwet_dsoil;
   double wetness = share_of_full(soil, cell->saturation_mm, 1.0, d_soil, &dwet_dsoil);
-  double share = unit_power(wetness, p->saturation_excess_exponent);
+  double share = wc_unit_power(wetness, p->saturation_excess_exponent);
   double dshare_dsoil = unit_power_slope(wetness, p->saturation_excess_exponent) * dwet_dsoil;
   double saturation_excess = infiltrating * share;
   double dse_dsnow = dinf_dsnow * share, dse_dsoil = infiltrating * dshare_dsoil;
@@ -172,10 +165,10 @@ wc_status wc_model_cell_jacobian(void *context, double t, int32_t node, const do
   double drainable = 0.0, ddrain_dsoil = 0.0;
   if (cell->saturation_mm > cell->field_capacity_mm) {
     double span = cell->saturation_mm - cell->field_capacity_mm;
-    drainable = positive(soil - cell->field_capacity_mm) / span;
+    drainable = wc_positive(soil - cell->field_capacity_mm) / span;
     ddrain_dsoil = soil >= cell->field_capacity_mm ? d_soil / span : 0.0;
   }
-  double percolation = cell->ksat_mm_per_s * unit_power(drainable, p->percolation_exponent);
+  double percolation = cell->ksat_mm_per_s * wc_unit_power(drainable, p->percolation_exponent);
   double dperc_dsoil = cell->ksat_mm_per_s * unit_power_slope(drainable, p->percolation_exponent) * ddrain_dsoil;
   double baseflow = model->baseflow_per_s * groundwater, dbase_dgw = model->baseflow_per_s * d_gw;
 
@@ -200,7 +193,7 @@ wc_status wc_model_cell_jacobian(void *context, double t, int32_t node, const do
   double half = p->uptake_half_saturation_kg_per_ha;
   double duptake_dno3 = f->uptake_demand_kg_ha_s * half / ((no3 + half) * (no3 + half)) * d_no3;
   double dn_threshold = p->denitrification_wetness;
-  double wet = positive(wetness - dn_threshold) / (1.0 - dn_threshold);
+  double wet = wc_positive(wetness - dn_threshold) / (1.0 - dn_threshold);
   double dwetn_dsoil = wetness >= dn_threshold ? dwet_dsoil / (1.0 - dn_threshold) : 0.0;
   double k_den = model->denitrification_per_s * t_factor;
   double dden_dsoil = k_den * 2.0 * wet * dwetn_dsoil * no3, dden_dno3 = k_den * wet * wet * d_no3;

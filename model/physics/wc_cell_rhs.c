@@ -11,16 +11,6 @@
 
 #include "wc_model_private.h"
 
-static inline double positive(double x) { return x > 0 ? x : 0; }
-
-/* x^e for x >= 0: the default exponents are small integers, which pow handles slowly. */
-static inline double unit_power(double x, double e) {
-  if (e == 2.0) return x * x;
-  if (e == 3.0) return x * x * x;
-  if (e == 1.0) return x;
-  return x > 0 ? pow(x, e) : 0.0;
-}
-
 /* x^(2/3) without pow: cbrt is several times cheaper. */
 static inline double two_thirds_power(double x) {
   double c = cbrt(x);
@@ -28,10 +18,10 @@ static inline double two_thirds_power(double x) {
 }
 
 double wc_model_surface_outflow(const wc_model *model, const wc_cell_static *cell, double surface_mm) {
-  double v = positive(surface_mm);
+  double v = wc_positive(surface_mm);
   if (cell->reservoir >= 0) {
     /* Level-pool reservoir: release proportional to storage, plus fast spill above capacity. */
-    return v * model->release_per_s + positive(v - model->reservoir_store[cell->reservoir].capacity_mm) * model->spill_per_s;
+    return v * model->release_per_s + wc_positive(v - model->reservoir_store[cell->reservoir].capacity_mm) * model->spill_per_s;
   }
   double depth_m = v * 1e-3;
   if (!cell->is_channel) {
@@ -62,12 +52,12 @@ static wc_status reservoir_rhs(const wc_model *model, const wc_cell_static *cell
   const wc_parameters *p = &model->parameters;
   const wc_reservoir_store *store = &model->reservoir_store[cell->reservoir];
   const wc_point_inflow point = point_inflow_of(model, cell);
-  double v = positive(y[WC_STATE_SURFACE]);
+  double v = wc_positive(y[WC_STATE_SURFACE]);
   double fill = store->capacity_mm > 0 ? v / store->capacity_mm : 0;
   /* Lake area grows as storage^(2/3) (a cone-like basin), at capacity the given surface. */
   double evaporation = p->open_water_pet_factor * f->pet_mm_s * store->surface_at_capacity_fraction * two_thirds_power(fill);
   double release = wc_model_surface_outflow(model, cell, v);
-  double n = positive(y[WC_STATE_SURFACE_N]);
+  double n = wc_positive(y[WC_STATE_SURFACE_N]);
   double n_out = n * release / (v + WC_SURFACE_WATER_GUARD_MM);
   double retention = model->reservoir_retention_per_s * n;
   for (int s = 0; s < WC_STATE_COUNT; ++s) ydot[s] = 0;
@@ -101,10 +91,10 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
   const wc_point_inflow point = point_inflow_of(model, cell);
   const double *fertiliser = model->fertiliser_rate_kg_ha_s[cell->land_use_class];
 
-  double snow = positive(y[WC_STATE_SNOW]), soil = positive(y[WC_STATE_SOIL]);
-  double groundwater = positive(y[WC_STATE_GROUNDWATER]), surface = positive(y[WC_STATE_SURFACE]);
-  double no3 = positive(y[WC_STATE_NO3]), organic = positive(y[WC_STATE_ORGANIC_N]);
-  double groundwater_n = positive(y[WC_STATE_GROUNDWATER_N]), surface_n = positive(y[WC_STATE_SURFACE_N]);
+  double snow = wc_positive(y[WC_STATE_SNOW]), soil = wc_positive(y[WC_STATE_SOIL]);
+  double groundwater = wc_positive(y[WC_STATE_GROUNDWATER]), surface = wc_positive(y[WC_STATE_SURFACE]);
+  double no3 = wc_positive(y[WC_STATE_NO3]), organic = wc_positive(y[WC_STATE_ORGANIC_N]);
+  double groundwater_n = wc_positive(y[WC_STATE_GROUNDWATER_N]), surface_n = wc_positive(y[WC_STATE_SURFACE_N]);
 
   /* Snow: the split and melt rate of this interval's temperature (wc_model_set_forcing);
    * melt is limited as the pack empties. */
@@ -116,10 +106,10 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
    * with relative soil wetness (variable source area). */
   double sealed_runoff = cell->impervious * water_in;
   double pervious = water_in - sealed_runoff;
-  double infiltration_excess = positive(pervious - cell->ksat_mm_per_s);
+  double infiltration_excess = wc_positive(pervious - cell->ksat_mm_per_s);
   double infiltrating = pervious - infiltration_excess;
   double wetness = cell->saturation_mm > 0 ? fmin(1.0, soil / cell->saturation_mm) : 1.0;
-  double saturation_excess = infiltrating * unit_power(wetness, p->saturation_excess_exponent);
+  double saturation_excess = infiltrating * wc_unit_power(wetness, p->saturation_excess_exponent);
   double to_soil = infiltrating - saturation_excess;
   /* Part of the excess finds macropores and fractured rock to the groundwater (HBV sends
    * all of it there); the rest runs off. */
@@ -132,9 +122,9 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
   double et_limit = p->et_soil_fraction_of_fc * cell->field_capacity_mm;
   double et = f->pet_mm_s * (1.0 - cell->impervious) * (et_limit > 0 ? fmin(1.0, soil / et_limit) : 0);
   double drainable = cell->saturation_mm > cell->field_capacity_mm
-                         ? positive(soil - cell->field_capacity_mm) / (cell->saturation_mm - cell->field_capacity_mm)
+                         ? wc_positive(soil - cell->field_capacity_mm) / (cell->saturation_mm - cell->field_capacity_mm)
                          : 0;
-  double percolation = cell->ksat_mm_per_s * unit_power(drainable, p->percolation_exponent);
+  double percolation = cell->ksat_mm_per_s * wc_unit_power(drainable, p->percolation_exponent);
   double baseflow = model->baseflow_per_s * groundwater;
 
   /* Routing of the surface/channel store to the downstream cell. */
@@ -151,7 +141,7 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
   double mineralisation = cell->mineralisation_per_s * t_factor * moisture * organic;
   double uptake = f->uptake_demand_kg_ha_s * no3 / (no3 + p->uptake_half_saturation_kg_per_ha);
   double returned = cell->uptake_return * uptake;
-  double wet = positive(wetness - p->denitrification_wetness) / (1.0 - p->denitrification_wetness);
+  double wet = wc_positive(wetness - p->denitrification_wetness) / (1.0 - p->denitrification_wetness);
   double denitrification = model->denitrification_per_s * t_factor * wet * wet * no3;
   double groundwater_c = groundwater_n / (groundwater + WC_GROUNDWATER_GUARD_MM);
   double baseflow_n = groundwater_c * baseflow;

@@ -2,6 +2,8 @@
 #ifndef WC_MODEL_PRIVATE_H
 #define WC_MODEL_PRIVATE_H
 
+#include <math.h>
+
 #include "wc_model.h"
 
 /* Guards for concentrations = mass / water, so an empty store carries nothing (mm). The
@@ -13,6 +15,17 @@
 #define WC_SURFACE_WATER_GUARD_MM 1e-9
 
 enum { WC_FERTILISER_INORGANIC = 0, WC_FERTILISER_ORGANIC = 1 };
+
+/* What the cell equations (wc_cell_rhs.c) and their derivatives (wc_cell_jacobian.c)
+ * both use: a store's amount (never below zero) and x^e for x >= 0 (the default
+ * exponents are small integers, which pow handles slowly). */
+static inline double wc_positive(double x) { return x > 0 ? x : 0; }
+static inline double wc_unit_power(double x, double e) {
+  if (e == 2.0) return x * x;
+  if (e == 3.0) return x * x * x;
+  if (e == 1.0) return x;
+  return x > 0 ? pow(x, e) : 0.0;
+}
 
 typedef struct wc_cell_static {
   /* the small fields first and together: the record has no padding */
