@@ -19,6 +19,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "wc_cube_root.h"
 #include "wc_model_private.h"
 
 /* d wc_positive(x) / dx, at 0 the slope above: what a forward difference sees of an empty store */
@@ -55,7 +56,7 @@ double wc_model_surface_outflow_slope(const wc_model *model, const wc_cell_stati
   double depth_m = v * 1e-3;
   if (!cell->is_channel) {
     /* q ~ depth^(5/3): the slope is 5/3 of q / v */
-    double c = cbrt(depth_m);
+    double c = wc_cube_root(depth_m);
     double per_mm = c * c * cell->slope_sqrt / cell->manning_n / model->cell_size_m;
     *outflow = v * per_mm;
     return (5.0 / 3.0) * per_mm;
@@ -64,7 +65,7 @@ double wc_model_surface_outflow_slope(const wc_model *model, const wc_cell_stati
   double area_m2 = depth_m * model->cell_area_m2 / cell->link_length_m;
   double width = cell->channel_width_m;
   double wetted = width + 2.0 * (area_m2 / width);
-  double c = cbrt(area_m2 / wetted);
+  double c = wc_cube_root(area_m2 / wetted);
   double conveyance = c * c * cell->slope_sqrt / model->parameters.channel_manning_n; /* q / A */
   *outflow = area_m2 * conveyance / model->cell_area_m2 * 1e3;
   return conveyance * (1.0 + (2.0 / 3.0) * width / wetted) / cell->link_length_m;
@@ -80,7 +81,7 @@ static void reservoir_jacobian(const wc_model *model, const wc_cell_static *cell
   /* evaporation ~ fill^(2/3) */
   double devaporation = 0.0;
   if (store->capacity_mm > 0 && v > 0) {
-    double fill = v / store->capacity_mm, c = cbrt(fill);
+    double fill = v / store->capacity_mm, c = wc_cube_root(fill);
     devaporation = p->open_water_pet_factor * f->pet_mm_s * store->surface_at_capacity_fraction * (2.0 / 3.0) / c /
                    store->capacity_mm * dv;
   }

@@ -9,11 +9,12 @@
  */
 #include <math.h>
 
+#include "wc_cube_root.h"
 #include "wc_model_private.h"
 
-/* x^(2/3) without pow: cbrt is several times cheaper. */
+/* x^(2/3) without pow: a cube root is several times cheaper. */
 static inline double two_thirds_power(double x) {
-  double c = cbrt(x);
+  double c = wc_cube_root(x);
   return c * c;
 }
 
@@ -108,7 +109,7 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
   double pervious = water_in - sealed_runoff;
   double infiltration_excess = wc_positive(pervious - cell->ksat_mm_per_s);
   double infiltrating = pervious - infiltration_excess;
-  double wetness = cell->saturation_mm > 0 ? fmin(1.0, soil / cell->saturation_mm) : 1.0;
+  double wetness = cell->saturation_mm > 0 ? wc_at_most_one(soil / cell->saturation_mm) : 1.0;
   double saturation_excess = infiltrating * wc_unit_power(wetness, p->saturation_excess_exponent);
   double to_soil = infiltrating - saturation_excess;
   /* Part of the excess finds macropores and fractured rock to the groundwater (HBV sends
@@ -120,7 +121,7 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
   /* Soil: ET at PET above a share of field capacity, linearly less below; percolation of
    * the drainable water above field capacity. */
   double et_limit = p->et_soil_fraction_of_fc * cell->field_capacity_mm;
-  double et = f->pet_mm_s * (1.0 - cell->impervious) * (et_limit > 0 ? fmin(1.0, soil / et_limit) : 0);
+  double et = f->pet_mm_s * (1.0 - cell->impervious) * (et_limit > 0 ? wc_at_most_one(soil / et_limit) : 0);
   double drainable = cell->saturation_mm > cell->field_capacity_mm
                          ? wc_positive(soil - cell->field_capacity_mm) / (cell->saturation_mm - cell->field_capacity_mm)
                          : 0;
@@ -137,7 +138,7 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
   /* Ammonia escapes from the applied inorganic N (urea, ammonium in manure) on the spot. */
   double volatilisation = p->fertiliser_volatilisation_fraction * fertiliser[WC_FERTILISER_INORGANIC];
   double t_factor = f->temperature_factor;
-  double moisture = cell->field_capacity_mm > 0 ? fmin(1.0, soil / cell->field_capacity_mm) : 0;
+  double moisture = cell->field_capacity_mm > 0 ? wc_at_most_one(soil / cell->field_capacity_mm) : 0;
   double mineralisation = cell->mineralisation_per_s * t_factor * moisture * organic;
   double uptake = f->uptake_demand_kg_ha_s * no3 / (no3 + p->uptake_half_saturation_kg_per_ha);
   double returned = cell->uptake_return * uptake;

@@ -20,6 +20,8 @@ enum { WC_FERTILISER_INORGANIC = 0, WC_FERTILISER_ORGANIC = 1 };
  * both use: a store's amount (never below zero) and x^e for x >= 0 (the default
  * exponents are small integers, which pow handles slowly). */
 static inline double wc_positive(double x) { return x > 0 ? x : 0; }
+/* min(x, 1) inline (libm's fmin is a call; NaN gives 1 as fmin's would). */
+static inline double wc_at_most_one(double x) { return x < 1.0 ? x : 1.0; }
 static inline double wc_unit_power(double x, double e) {
   if (e == 2.0) return x * x;
   if (e == 3.0) return x * x * x;

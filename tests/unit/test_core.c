@@ -1,5 +1,10 @@
-/* test_core.c — status convention, logging levels, calendar. */
+/* test_core.c — status convention, logging levels, calendar, the inline cube root. */
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
 #include <string.h>
+
+#include "wc_cube_root.h"
 
 #include "wc_log.h"
 #include "wc_status.h"
@@ -64,11 +69,38 @@ static void calendar_round_trips(void) {
   CU_ASSERT_FALSE(wc_time_parse("2019-01-01x", &t, &why));
 }
 
+/* Within 4 units of libm's cbrt's relative rounding over the whole normal range and both
+ * signs (a wrong coefficient, exponent split or table entry is off by far more), as close
+ * on cubes of small integers, and libm's answer where it hands over. */
+static void cube_root_matches_libm(void) {
+  uint64_t state = 88172645463325252u; /* xorshift: the same numbers on every machine */
+  double worst = 0.0;
+  for (int i = 0; i < 2000000; i++) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    double x = exp(((double)(state >> 11) / 9007199254740992.0 - 0.5) * 2 * 700.0);
+    if (i & 1) x = -x;
+    double error = fabs(wc_cube_root(x) / cbrt(x) - 1.0) / DBL_EPSILON;
+    if (!(error <= worst)) worst = error;
+  }
+  CU_ASSERT_TRUE(worst <= 4.0);
+  for (int k = 1; k <= 100; k++) CU_ASSERT_TRUE(fabs(wc_cube_root((double)k * k * k) / k - 1.0) <= 4 * DBL_EPSILON);
+  CU_ASSERT_TRUE(fabs(wc_cube_root(-0.125) + 0.5) <= 4 * DBL_EPSILON);
+  CU_ASSERT_EQUAL(wc_cube_root(0.0), 0.0);
+  CU_ASSERT_EQUAL(wc_cube_root(1e-310), cbrt(1e-310));
+  CU_ASSERT_TRUE(fabs(wc_cube_root(DBL_MAX) / cbrt(DBL_MAX) - 1.0) <= 4 * DBL_EPSILON); /* the exponent's ends */
+  CU_ASSERT_TRUE(fabs(wc_cube_root(DBL_MIN) / cbrt(DBL_MIN) - 1.0) <= 4 * DBL_EPSILON);
+  CU_ASSERT_TRUE(isinf(wc_cube_root(INFINITY)));
+  CU_ASSERT_TRUE(isnan(wc_cube_root(NAN)));
+}
+
 static CU_TestInfo core_tests[] = {
     WC_TEST(status_propagates_with_message_and_trace),
     WC_TEST(exit_codes_are_distinct),
     WC_TEST(log_levels_parse),
     WC_TEST(calendar_round_trips),
+    WC_TEST(cube_root_matches_libm),
     CU_TEST_INFO_NULL,
 };
 
