@@ -5,7 +5,7 @@
  * own: the three were 15% of a cell-by-cell run (docs/performance.md), more than the
  * arithmetic. Here the exponent is split with integer operations, a polynomial gives the
  * root of the mantissa to 1.8e-6 and one Halley step takes it to within a few units in
- * the last place (tests/unit/test_cube_root.c holds it to 4 of libm's over 1e-300..1e300).
+ * the last place (test_core.c, cube_root_matches_libm, holds it to 4 of libm's over 1e-304..1e304).
  *
  *   double c = wc_cube_root(x);   (any double; subnormal, infinite and NaN go to libm)
  */
