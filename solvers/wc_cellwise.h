@@ -45,6 +45,7 @@
 
 #define WC_CELLWISE_MAX_STATES 16
 #define WC_CELLWISE_MAX_TRANSPORT 4
+#define WC_CELLWISE_MAX_FLUXES 32
 
 typedef struct wc_cellwise wc_cellwise;
 
