@@ -57,6 +57,7 @@ typedef struct cellwise_halo {
    * whole graph, so a cell's inflow is summed as on one rank, bit for bit (wc_inflow.h). */
   wc_inflow_sources *sources;
   bool failed_upstream;       /* an upstream rank failed in this interval */
+  bool deferred;              /* the caller agrees on failures (wc_cellwise_defer_agreement) */
   const int32_t *global_index; /* [n] each cell's node in the whole graph */
   /* The order the cells are integrated in: first those that feed a send cell, then the
    * rest, each part with the cells that need nothing from other ranks first. Upstream
@@ -778,8 +779,10 @@ static wc_status receive_sources(wc_cellwise *cw, int32_t node) {
     int32_t k = sources->source[j] - cw->n;
     MPI_Status probe;
     int count = 0;
+    const double wait_start = MPI_Wtime();
     WC_CALL(wc_mpi_status(MPI_Probe(halo->recv_rank[k], halo->recv_remote_cell[k], halo->comm, &probe), __FILE__,
                           __LINE__, "MPI_Probe"));
+    cw->stats.record_wait_s += MPI_Wtime() - wait_start;
     MPI_Get_count(&probe, MPI_DOUBLE, &count);
     WC_CHECK(count >= 2, WC_ERR_INTERNAL, "cell-by-cell message of %d doubles from rank %d", count, halo->recv_rank[k]);
     if (halo->recv_used + (size_t)count > halo->recv_capacity) {
@@ -829,9 +832,15 @@ static wc_status send_records(wc_cellwise *cw, int32_t node, bool failed) {
                        __FILE__, __LINE__, "MPI_Isend");
 }
 
-wc_status wc_cellwise_advance(wc_cellwise *cw, double t_stop_s) {
-  WC_CHECK(isfinite(t_stop_s) && t_stop_s > cw->t, WC_ERR_INTERNAL, "stop time %.9g s is not after the current time %.9g s",
-           t_stop_s, cw->t);
+bool wc_cellwise_defer_agreement(wc_cellwise *cw) {
+  if (!cw->halo || cw->halo->size < 2) return false;
+  cw->halo->deferred = true;
+  return true;
+}
+
+/* One interval over this rank's cells: each integrated (integrate = true) or, for a rank
+ * that has failed, only its exchanges (its messages marked failed). */
+static wc_status run_interval(wc_cellwise *cw, double t_stop_s, bool integrate) {
   const double interval = t_stop_s - cw->t;
   cellwise_halo *halo = cw->halo;
   cw->records_used = 0;
@@ -840,7 +849,7 @@ wc_status wc_cellwise_advance(wc_cellwise *cw, double t_stop_s) {
     halo->recv_used = 0;
     halo->failed_upstream = false;
   }
-  wc_status status = WC_OK;
+  wc_status status = integrate ? WC_OK : WC_ERR_NUMERICS;
   /* Node order is topological (wc_graph_ode): every upstream cell is done before its
    * downstream cell starts. After a failure here or upstream the remaining cells are
    * skipped, but their messages are still received and sent (marked failed), so that no
@@ -860,7 +869,8 @@ wc_status wc_cellwise_advance(wc_cellwise *cw, double t_stop_s) {
       if (sent != WC_OK) return sent;
     }
   }
-  if (halo && halo->size > 1) {
+  if (!integrate) return WC_OK;
+  if (halo && halo->size > 1 && !halo->deferred) {
     /* One small collective per interval, did a cell fail? If so the first rank whose cell
      * failed speaks for all. */
     int mine = status != WC_OK ? halo->rank : halo->size, first = mine;
@@ -880,6 +890,17 @@ wc_status wc_cellwise_advance(wc_cellwise *cw, double t_stop_s) {
   if (status != WC_OK) return status;
   cw->t = t_stop_s;
   return WC_OK;
+}
+
+wc_status wc_cellwise_advance(wc_cellwise *cw, double t_stop_s) {
+  WC_CHECK(isfinite(t_stop_s) && t_stop_s > cw->t, WC_ERR_INTERNAL, "stop time %.9g s is not after the current time %.9g s",
+           t_stop_s, cw->t);
+  return run_interval(cw, t_stop_s, true);
+}
+
+wc_status wc_cellwise_pass(wc_cellwise *cw, double t_stop_s) {
+  if (!cw->halo || !cw->halo->deferred) return WC_OK;
+  return run_interval(cw, t_stop_s, false);
 }
 
 double wc_cellwise_time(const wc_cellwise *cw) { return cw->t; }

@@ -57,6 +57,7 @@ typedef struct wc_cellwise_stats {
   int64_t newton_fails;   /* stages whose Newton iteration did not converge */
   int64_t jacobian_evals; /* cell Jacobians (finite differences: n_states calls each) */
   int64_t cell_calls;     /* every call of the cell function */
+  double record_wait_s;   /* wall time this rank waited for other ranks' records */
 } wc_cellwise_stats;
 
 typedef struct wc_cellwise_failure {
@@ -88,6 +89,20 @@ WC_NODISCARD wc_status wc_cellwise_set_state(wc_cellwise *stepper, double t_s, c
  * halo, collective: every rank returns the first failing rank's status and message, and
  * the same failure. */
 WC_NODISCARD wc_status wc_cellwise_advance(wc_cellwise *stepper, double t_stop_s);
+
+/*
+ * Several ranks: from now on advance makes no collective call. It returns this rank's own
+ * status (WC_OK also when only an upstream rank failed: that rank reports it) and its own
+ * cell's failure; the caller agrees on failures itself, later (wc_simulation lets the
+ * upstream ranks run a day ahead that way, instead of meeting the others at the end of
+ * every interval). A rank that has failed keeps exchanging with wc_cellwise_pass until the
+ * others know. False (and nothing changes) without a halo of several ranks.
+ */
+bool wc_cellwise_defer_agreement(wc_cellwise *stepper);
+
+/* With deferred agreement: one interval's exchanges without integrating, every message
+ * marked failed, so the ranks below do not wait for records that will not come. */
+WC_NODISCARD wc_status wc_cellwise_pass(wc_cellwise *stepper, double t_stop_s);
 
 double wc_cellwise_time(const wc_cellwise *stepper);
 const double *wc_cellwise_state(const wc_cellwise *stepper);

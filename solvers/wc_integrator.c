@@ -425,7 +425,7 @@ void wc_integrator_get_stats(const wc_integrator *integ, wc_integrator_stats *st
                                    .steps = (long)c.steps, .newton_iters = (long)c.newton_iters,
                                    .newton_fails = (long)c.newton_fails, .error_test_fails = (long)c.rejected_steps,
                                    .jacobian_evals = (long)c.jacobian_evals, .cell_calls = c.cell_calls,
-                                   .rhs_evals = (long)c.cell_calls};
+                                   .rhs_evals = (long)c.cell_calls, .halo_wait_s = c.record_wait_s};
     return;
   }
   wc_integrator_stats now;
@@ -907,6 +907,14 @@ static wc_status advance_cellwise(wc_integrator *integ, double t_stop) {
                                              .weighted_error = NAN, .nonfinite = f->nonfinite,
                                              .cell_gave_up = true};
   return status;
+}
+
+bool wc_integrator_defer_agreement(wc_integrator *integ) {
+  return integ->cellwise && wc_cellwise_defer_agreement(integ->cellwise);
+}
+
+wc_status wc_integrator_pass(wc_integrator *integ, double t_stop) {
+  return integ->cellwise ? wc_cellwise_pass(integ->cellwise, t_stop) : WC_OK;
 }
 
 wc_status wc_integrator_advance(wc_integrator *integ, double t_stop) {

@@ -119,7 +119,8 @@ typedef struct wc_integrator_stats {
   double last_step_s;      /* last step size taken */
   long halo_exchanges;     /* f evaluations with a halo exchange (with a halo plan) */
   int64_t halo_bytes;      /* bytes this rank sent in them and in pipelined sweeps */
-  double halo_wait_s;      /* wall time this rank waited for other ranks' outflows in f */
+  double halo_wait_s;      /* wall time this rank waited for other ranks' outflows in f
+                              (cellwise: for their step records) */
   double pipeline_wait_s;  /* ... and for upstream ranks in the pipelined sweep */
   bool cellwise;           /* method cellwise: steps, Newton iterations and failures,
                               error-test failures and Jacobians are the cells' own, summed */
@@ -160,6 +161,16 @@ WC_NODISCARD wc_status wc_integrator_set_state(wc_integrator *integrator, double
 /* Integrate from the current time to t_stop_s (> current time) with a stop time there.
  * Collective. On failure the state stays at the last good time (wc_integrator_time). */
 WC_NODISCARD wc_status wc_integrator_advance(wc_integrator *integrator, double t_stop_s);
+
+/*
+ * Method cellwise on several ranks (wc_cellwise_defer_agreement): advance stops being
+ * collective. It returns this rank's own status and failure, and the caller agrees on them
+ * itself, later; a rank that has failed takes part in the intervals' exchanges with
+ * wc_integrator_pass until the others know. False, and advance stays collective, for any
+ * other integrator (one rank, or method bdf, whose steps are collective anyway).
+ */
+bool wc_integrator_defer_agreement(wc_integrator *integrator);
+WC_NODISCARD wc_status wc_integrator_pass(wc_integrator *integrator, double t_stop_s);
 
 /* Current time (s) and state [n_cells][n_states]; valid until the next advance/set_state. */
 double wc_integrator_time(const wc_integrator *integrator);

@@ -46,6 +46,8 @@ typedef wc_status (*wc_simulation_output_fn)(void *context, wc_time_s interval_s
 
 typedef struct wc_simulation_report {
   wc_integrator_stats stats; /* this rank's, except the waits: the longest over the ranks */
+  double agreement_wait_s;    /* the longest wait of a rank for the others' agreement on an
+                                 interval (several ranks: the loop's collectives) */
   double wall_s;
   double cell_days_per_s;
   int32_t n_budgets;          /* 1 + jurisdictions */
