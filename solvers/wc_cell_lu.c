@@ -171,5 +171,7 @@ bool wc_cell_lu_factor(const wc_cell_pattern *p, const double *jacobian, double 
     for (int i = p->update_start[k]; i < p->update_start[k + 1]; i++)
       a[p->update_target[i]] -= a[p->update_lower[i]] * a[p->update_upper[i]];
   }
+  for (int i = 0; i < p->lower_start[n]; i++) lu->lower_value[i] = a[p->lower_position[i]];
+  for (int i = 0; i < p->upper_start[n]; i++) lu->upper_value[i] = a[p->upper_position[i]];
   return true;
 }

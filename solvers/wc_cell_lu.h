@@ -73,6 +73,11 @@ typedef struct wc_cell_lu {
   const wc_cell_pattern *pattern;
   double a[WC_CELL_LU_MAX_STATES * WC_CELL_LU_MAX_STATES];
   double diagonal_inverse[WC_CELL_LU_MAX_STATES];
+  /* L's and U's entries again, in the order the solves read them (the pattern's lower and
+   * upper lists): a solve, run ~7 times per factorisation, then reads them in sequence
+   * instead of through the position lists. */
+  double lower_value[WC_CELL_LU_MAX_STATES * WC_CELL_LU_MAX_STATES];
+  double upper_value[WC_CELL_LU_MAX_STATES * WC_CELL_LU_MAX_STATES];
 } wc_cell_lu;
 
 /* False when a pivot vanishes (|pivot| <= 1e-12; the caller cuts the step). No pivoting:
@@ -85,12 +90,12 @@ static inline void wc_cell_lu_solve(const wc_cell_lu *lu, double *b) {
   const int n = p->n;
   for (int r = 1; r < n; r++) {
     double s = b[r];
-    for (int i = p->lower_start[r]; i < p->lower_start[r + 1]; i++) s -= lu->a[p->lower_position[i]] * b[p->lower_column[i]];
+    for (int i = p->lower_start[r]; i < p->lower_start[r + 1]; i++) s -= lu->lower_value[i] * b[p->lower_column[i]];
     b[r] = s;
   }
   for (int r = n - 1; r >= 0; r--) {
     double s = b[r];
-    for (int i = p->upper_start[r]; i < p->upper_start[r + 1]; i++) s -= lu->a[p->upper_position[i]] * b[p->upper_column[i]];
+    for (int i = p->upper_start[r]; i < p->upper_start[r + 1]; i++) s -= lu->upper_value[i] * b[p->upper_column[i]];
     b[r] = s * lu->diagonal_inverse[r];
   }
 }
