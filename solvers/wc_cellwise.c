@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "wc_cell_lu.h"
+#include "wc_cellwise_exchange.h"
 #include "wc_cube_root.h"
 #include "wc_inflow.h"
 #include "wc_mpi.h"
@@ -35,24 +36,13 @@ static const double MIN_STEP_FRACTION = 1e-9; /* of the interval: below it the c
 static const double FIRST_STEP_FRACTION = 1.0 / 24.0;
 
 /* A partitioned graph: what this rank's cells exchange with other ranks (wc_cellwise_set_halo).
- * Each interval a send cell's records go to the rank downstream as one message as soon as
- * the cell is done: [record count, failed flag, records...], tagged with the sender's local
- * cell; a cell fed from other ranks receives those messages before it starts. */
+ * Each interval the records of this rank's send cells go to the ranks below, one message
+ * per neighbour (wc_cellwise_exchange.h); a cell fed from other ranks reads them before it
+ * starts. */
 typedef struct cellwise_halo {
-  MPI_Comm comm; /* a private duplicate */
+  wc_cellwise_exchange *exchange;
   int rank, size;
-  int32_t n_send;
-  int32_t *send_of;           /* [n] index in the send list, or -1 */
-  const int32_t *send_rank;   /* [n_send] destination */
-  double **send_buffer;       /* [n_send] the last message of each send cell */
-  size_t *send_capacity;      /* [n_send] in doubles */
-  MPI_Request *send_request;  /* [n_send] */
-  int32_t n_recv;
-  const int32_t *recv_rank, *recv_remote_cell; /* [n_recv] source rank and its local cell */
-  double *recv_records;       /* this interval's received records */
-  size_t recv_used, recv_capacity;
-  int64_t *recv_start;        /* [n_recv] first record */
-  int32_t *recv_count;        /* [n_recv] records (0 until received) */
+  int32_t *send_of;           /* [n] index in the plan's send list, or -1 */
   /* Each cell's upstream cells, local and remote (receive entries), in the order of the
    * whole graph, so a cell's inflow is summed as on one rank, bit for bit (wc_inflow.h). */
   wc_inflow_sources *sources;
@@ -285,9 +275,11 @@ static void inflow_until(const wc_cellwise *cw, int32_t node, double s, double *
     if (source < cw->n)
       add_sent_until(cw->records + (size_t)cw->record_start[source] * (size_t)size, cw->record_count[source], nt, s,
                      amount);
-    else
-      add_sent_until(halo->recv_records + (size_t)halo->recv_start[source - cw->n] * (size_t)size,
-                     halo->recv_count[source - cw->n], nt, s, amount);
+    else {
+      int32_t count;
+      const double *records = wc_cellwise_exchange_records(halo->exchange, source - cw->n, &count);
+      add_sent_until(records, count, nt, s, amount);
+    }
   }
 }
 
@@ -672,21 +664,10 @@ wc_status wc_cellwise_set_state(wc_cellwise *cw, double t_s, const double *y) {
 static void halo_free(cellwise_halo **halo_ptr) {
   cellwise_halo *halo = *halo_ptr;
   if (!halo) return;
-  if (halo->send_request) {
-    for (int32_t k = 0; k < halo->n_send; k++)
-      if (halo->send_request[k] != MPI_REQUEST_NULL) MPI_Wait(&halo->send_request[k], MPI_STATUS_IGNORE);
-  }
-  for (int32_t k = 0; halo->send_buffer && k < halo->n_send; k++) free(halo->send_buffer[k]);
-  free(halo->send_buffer);
-  free(halo->send_capacity);
-  free(halo->send_request);
+  wc_cellwise_exchange_destroy(&halo->exchange);
   free(halo->send_of);
-  free(halo->recv_records);
-  free(halo->recv_start);
-  free(halo->recv_count);
   wc_inflow_sources_destroy(&halo->sources);
   free(halo->order);
-  if (halo->comm != MPI_COMM_NULL) MPI_Comm_free(&halo->comm);
   free(halo);
   *halo_ptr = NULL;
 }
@@ -696,39 +677,25 @@ wc_status wc_cellwise_set_halo(wc_cellwise *cw, const wc_halo_plan *plan, MPI_Co
            (int)wc_halo_plan_local_count(plan), (int)cw->n);
   cellwise_halo *halo = calloc(1, sizeof *halo);
   WC_CHECK(halo != NULL, WC_ERR_MEMORY, "out of memory for the cell-by-cell exchange");
-  halo->comm = MPI_COMM_NULL;
-  wc_status status = wc_mpi_status(MPI_Comm_dup(comm, &halo->comm), __FILE__, __LINE__, "MPI_Comm_dup");
+  wc_status status = wc_cellwise_exchange_create(plan, comm, record_size(cw->nt), &halo->exchange);
   if (status != WC_OK) {
     free(halo);
     return status;
   }
-  MPI_Comm_rank(halo->comm, &halo->rank);
-  MPI_Comm_size(halo->comm, &halo->size);
+  halo->rank = wc_cellwise_exchange_rank(halo->exchange);
+  halo->size = wc_cellwise_exchange_size(halo->exchange);
   const size_t n = (size_t)cw->n;
+  const int32_t n_send = wc_halo_plan_send_count(plan), n_recv = wc_halo_plan_recv_count(plan);
   halo->global_index = wc_halo_plan_global_index(plan);
-  halo->n_send = wc_halo_plan_send_count(plan);
-  halo->send_rank = wc_halo_plan_send_rank(plan);
-  halo->n_recv = wc_halo_plan_recv_count(plan);
-  halo->recv_rank = wc_halo_plan_recv_rank(plan);
-  halo->recv_remote_cell = wc_halo_plan_recv_remote_cell(plan);
   halo->send_of = malloc((n + 1) * sizeof *halo->send_of);
-  halo->send_buffer = calloc((size_t)halo->n_send + 1, sizeof *halo->send_buffer);
-  halo->send_capacity = calloc((size_t)halo->n_send + 1, sizeof *halo->send_capacity);
-  halo->send_request = malloc(((size_t)halo->n_send + 1) * sizeof *halo->send_request);
-  for (int32_t k = 0; halo->send_request && k < halo->n_send; k++) halo->send_request[k] = MPI_REQUEST_NULL;
-  halo->recv_start = calloc((size_t)halo->n_recv + 1, sizeof *halo->recv_start);
-  halo->recv_count = calloc((size_t)halo->n_recv + 1, sizeof *halo->recv_count);
-  halo->recv_capacity = (size_t)record_size(cw->nt) * (8 * (size_t)halo->n_recv + 8);
-  halo->recv_records = malloc(halo->recv_capacity * sizeof *halo->recv_records);
-  if (!halo->send_of || !halo->send_buffer || !halo->send_capacity || !halo->send_request || !halo->recv_start ||
-      !halo->recv_count || !halo->recv_records) {
+  if (!halo->send_of) {
     halo_free(&halo);
     WC_FAIL(WC_ERR_MEMORY, "out of memory for the cell-by-cell exchange");
   }
   for (size_t i = 0; i < n; i++) halo->send_of[i] = -1;
   const int32_t *send_cell = wc_halo_plan_send_cell(plan), *recv_cell = wc_halo_plan_recv_cell(plan);
-  for (int32_t k = 0; k < halo->n_send; k++) halo->send_of[send_cell[k]] = k;
-  status = wc_inflow_sources_create(cw->n, cw->ode->downstream, halo->global_index, halo->n_recv, recv_cell,
+  for (int32_t k = 0; k < n_send; k++) halo->send_of[send_cell[k]] = k;
+  status = wc_inflow_sources_create(cw->n, cw->ode->downstream, halo->global_index, n_recv, recv_cell,
                                     wc_halo_plan_recv_global_cell(plan), &halo->sources);
   if (status != WC_OK) {
     halo_free(&halo);
@@ -755,7 +722,7 @@ wc_status wc_cellwise_set_halo(wc_cellwise *cw, const wc_halo_plan *plan, MPI_Co
   const int32_t *down = cw->ode->downstream;
   for (int32_t i = cw->n - 1; i >= 0; i--)
     feeds[i] = halo->send_of[i] >= 0 || (down[i] >= 0 && feeds[down[i]]);
-  for (int32_t k = 0; k < halo->n_recv; k++) needs[recv_cell[k]] = 1;
+  for (int32_t k = 0; k < n_recv; k++) needs[recv_cell[k]] = 1;
   for (int32_t i = 0; i < cw->n; i++)
     if (needs[i] && down[i] >= 0) needs[down[i]] = 1;
   int32_t at = 0;
@@ -769,73 +736,33 @@ wc_status wc_cellwise_set_halo(wc_cellwise *cw, const wc_halo_plan *plan, MPI_Co
   return WC_OK;
 }
 
-/* Receive this interval's messages of the cells upstream of `node` on other ranks. */
+/* The records of this interval of the cells upstream of `node` on other ranks. */
 static wc_status receive_sources(wc_cellwise *cw, int32_t node) {
   cellwise_halo *halo = cw->halo;
-  const int size = record_size(cw->nt);
   const wc_inflow_sources *sources = halo->sources;
-  for (int32_t j = sources->start[node]; j < sources->start[node + 1]; j++) {
-    if (sources->source[j] < cw->n) continue;
-    int32_t k = sources->source[j] - cw->n;
-    MPI_Status probe;
-    int count = 0;
-    const double wait_start = MPI_Wtime();
-    WC_CALL(wc_mpi_status(MPI_Probe(halo->recv_rank[k], halo->recv_remote_cell[k], halo->comm, &probe), __FILE__,
-                          __LINE__, "MPI_Probe"));
-    cw->stats.record_wait_s += MPI_Wtime() - wait_start;
-    MPI_Get_count(&probe, MPI_DOUBLE, &count);
-    WC_CHECK(count >= 2, WC_ERR_INTERNAL, "cell-by-cell message of %d doubles from rank %d", count, halo->recv_rank[k]);
-    if (halo->recv_used + (size_t)count > halo->recv_capacity) {
-      size_t capacity = 2 * (halo->recv_used + (size_t)count);
-      double *grown = realloc(halo->recv_records, capacity * sizeof *grown);
-      WC_CHECK(grown != NULL, WC_ERR_MEMORY, "out of memory for received records (%zu doubles)", capacity);
-      halo->recv_records = grown;
-      halo->recv_capacity = capacity;
-    }
-    double *at = halo->recv_records + halo->recv_used;
-    WC_CALL(wc_mpi_status(MPI_Recv(at, count, MPI_DOUBLE, halo->recv_rank[k], halo->recv_remote_cell[k], halo->comm,
-                                   MPI_STATUS_IGNORE),
-                          __FILE__, __LINE__, "MPI_Recv"));
-    /* The header (count, failed) goes; the records then start on a record boundary. */
-    int32_t records = (int32_t)at[0];
-    bool failed = at[1] != 0.0;
-    if (failed) halo->failed_upstream = true;
-    memmove(at, at + 2, (size_t)records * (size_t)size * sizeof *at);
-    halo->recv_start[k] = (int64_t)(halo->recv_used / (size_t)size);
-    halo->recv_count[k] = failed ? 0 : records;
-    halo->recv_used += (size_t)records * (size_t)size;
-  }
+  for (int32_t j = sources->start[node]; j < sources->start[node + 1]; j++)
+    if (sources->source[j] >= cw->n) WC_CALL(wc_cellwise_exchange_receive(halo->exchange, sources->source[j] - cw->n));
+  if (wc_cellwise_exchange_failed_upstream(halo->exchange)) halo->failed_upstream = true;
   return WC_OK;
 }
 
-/* Send a send cell's records of this interval (or, failed, an empty message that says so). */
+/* A send cell's records of this interval (or, failed, none: its message says so). */
 static wc_status send_records(wc_cellwise *cw, int32_t node, bool failed) {
-  cellwise_halo *halo = cw->halo;
-  int32_t k = halo->send_of[node];
-  const size_t size = (size_t)record_size(cw->nt), records = failed ? 0 : (size_t)cw->record_count[node];
-  size_t length = 2 + records * size;
-  if (halo->send_request[k] != MPI_REQUEST_NULL)
-    WC_CALL(wc_mpi_status(MPI_Wait(&halo->send_request[k], MPI_STATUS_IGNORE), __FILE__, __LINE__, "MPI_Wait"));
-  if (length > halo->send_capacity[k]) {
-    double *grown = realloc(halo->send_buffer[k], 2 * length * sizeof *grown);
-    WC_CHECK(grown != NULL, WC_ERR_MEMORY, "out of memory for a send buffer (%zu doubles)", 2 * length);
-    halo->send_buffer[k] = grown;
-    halo->send_capacity[k] = 2 * length;
-  }
-  double *buffer = halo->send_buffer[k];
-  buffer[0] = (double)records;
-  buffer[1] = failed ? 1.0 : 0.0;
-  if (records > 0)
-    memcpy(buffer + 2, cw->records + (size_t)cw->record_start[node] * size, records * size * sizeof *buffer);
-  return wc_mpi_status(MPI_Isend(buffer, (int)length, MPI_DOUBLE, halo->send_rank[k], node, halo->comm,
-                                 &halo->send_request[k]),
-                       __FILE__, __LINE__, "MPI_Isend");
+  const size_t size = (size_t)record_size(cw->nt);
+  return wc_cellwise_exchange_cell_done(cw->halo->exchange, cw->halo->send_of[node],
+                                        cw->records + (size_t)cw->record_start[node] * size,
+                                        failed ? 0 : cw->record_count[node], failed);
 }
 
-bool wc_cellwise_defer_agreement(wc_cellwise *cw) {
-  if (!cw->halo || cw->halo->size < 2) return false;
-  cw->halo->deferred = true;
-  return true;
+wc_status wc_cellwise_defer_agreement(wc_cellwise *cw, int lag, bool *deferred) {
+  *deferred = false;
+  cellwise_halo *halo = cw->halo;
+  if (!halo || halo->size < 2) return WC_OK;
+  WC_CHECK(lag >= 1, WC_ERR_INTERNAL, "deferred agreement of %d intervals", lag);
+  WC_CALL(wc_cellwise_exchange_set_slots(halo->exchange, lag + 1));
+  halo->deferred = true;
+  *deferred = true;
+  return WC_OK;
 }
 
 /* One interval over this rank's cells: each integrated (integrate = true) or, for a rank
@@ -846,7 +773,7 @@ static wc_status run_interval(wc_cellwise *cw, double t_stop_s, bool integrate) 
   cw->records_used = 0;
   cw->callback_status = WC_OK;
   if (halo) {
-    halo->recv_used = 0;
+    wc_cellwise_exchange_begin(halo->exchange);
     halo->failed_upstream = false;
   }
   wc_status status = integrate ? WC_OK : WC_ERR_NUMERICS;
@@ -869,18 +796,23 @@ static wc_status run_interval(wc_cellwise *cw, double t_stop_s, bool integrate) 
       if (sent != WC_OK) return sent;
     }
   }
+  if (halo) {
+    wc_cellwise_exchange_end(halo->exchange);
+    cw->stats.record_wait_s = wc_cellwise_exchange_wait_s(halo->exchange);
+  }
   if (!integrate) return WC_OK;
   if (halo && halo->size > 1 && !halo->deferred) {
     /* One small collective per interval, did a cell fail? If so the first rank whose cell
      * failed speaks for all. */
     int mine = status != WC_OK ? halo->rank : halo->size, first = mine;
-    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, halo->comm);
+    MPI_Comm comm = wc_cellwise_exchange_comm(halo->exchange);
+    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
     if (first < halo->size) {
-      wc_status agreed = wc_mpi_agree_on(halo->comm, status);
+      wc_status agreed = wc_mpi_agree_on(comm, status);
       const wc_cellwise_failure *f = &cw->failure;
       double packet[5] = {f->t_s, (double)f->node, (double)f->state, f->nonfinite ? 1.0 : 0.0,
                           f->node >= 0 ? (double)halo->global_index[f->node] : -1.0};
-      MPI_Bcast(packet, 5, MPI_DOUBLE, first, halo->comm);
+      MPI_Bcast(packet, 5, MPI_DOUBLE, first, comm);
       cw->failure = (wc_cellwise_failure){.t_s = packet[0], .node = (int32_t)packet[1], .state = (int)packet[2],
                                           .nonfinite = packet[3] != 0.0, .rank = first,
                                           .global_node = (int32_t)packet[4]};

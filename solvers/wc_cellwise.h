@@ -25,12 +25,14 @@
  * totals, with the same weights as the states' update, which is computed from those
  * stages' rates, not from the last Newton iterate; so the books close to rounding.
  *
- * Several ranks (wc_cellwise_set_halo): each rank integrates its own cells in order; a cell
- * whose flow goes on to another rank sends its records there as soon as it is done, and a
- * cell fed from another rank waits for them. Upstream ranks never wait for downstream
- * ones, so a rank works while the ranks below it catch up; a cell's sources are summed in
- * the whole graph's order, so the results are those of one rank, bit for bit. One
- * collective per interval only when a cell failed somewhere (see wc_cellwise_advance).
+ * Several ranks (wc_cellwise_set_halo): each rank integrates its own cells in order, first
+ * those whose flow goes on to other ranks; their records go to each rank below in one
+ * message per interval as soon as the last of them is done (wc_cellwise_exchange.h), and a
+ * cell fed from another rank waits for that message. Upstream ranks never wait for
+ * downstream ones, so a rank works while the ranks below it catch up; a cell's sources are
+ * summed in the whole graph's order, so the results are those of one rank, bit for bit.
+ * One collective per interval, did a cell fail somewhere (see wc_cellwise_advance), or
+ * none with deferred agreement.
  */
 #ifndef WC_CELLWISE_H
 #define WC_CELLWISE_H
@@ -57,7 +59,8 @@ typedef struct wc_cellwise_stats {
   int64_t newton_fails;   /* stages whose Newton iteration did not converge */
   int64_t jacobian_evals; /* cell Jacobians (finite differences: n_states calls each) */
   int64_t cell_calls;     /* every call of the cell function */
-  double record_wait_s;   /* wall time this rank waited for other ranks' records */
+  double record_wait_s;   /* wall time this rank waited in the exchange of records: for other
+                             ranks' records, or for its own earlier messages to be taken */
 } wc_cellwise_stats;
 
 typedef struct wc_cellwise_failure {
@@ -76,7 +79,9 @@ WC_NODISCARD wc_status wc_cellwise_create(const wc_graph_ode *ode, double relati
 void wc_cellwise_destroy(wc_cellwise **stepper);
 
 /* This rank's share of a partitioned graph (the ode's graph is the plan's local graph;
- * `plan` is borrowed and must outlive the stepper). Collective over comm (duplicated). */
+ * `plan` is borrowed and must outlive the stepper). Collective over comm (duplicated).
+ * WC_ERR_UNSUPPORTED, on every rank, when a rank's flow goes to a lower rank (a partition
+ * that is not contiguous, such as METIS's). */
 WC_NODISCARD wc_status wc_cellwise_set_halo(wc_cellwise *stepper, const wc_halo_plan *plan, MPI_Comm comm);
 
 /* Restart at t_s from y ([n_cells][n_states], copied); the totals restart at zero. */
@@ -93,12 +98,14 @@ WC_NODISCARD wc_status wc_cellwise_advance(wc_cellwise *stepper, double t_stop_s
 /*
  * Several ranks: from now on advance makes no collective call. It returns this rank's own
  * status (WC_OK also when only an upstream rank failed: that rank reports it) and its own
- * cell's failure; the caller agrees on failures itself, later (wc_simulation lets the
- * upstream ranks run a day ahead that way, instead of meeting the others at the end of
- * every interval). A rank that has failed keeps exchanging with wc_cellwise_pass until the
- * others know. False (and nothing changes) without a halo of several ranks.
+ * cell's failure; the caller agrees on failures itself, `lag` intervals later (wc_simulation
+ * lets the upstream ranks run ahead that way, instead of meeting the others at the end of
+ * every interval), which bounds how far behind a rank below can be: lag + 1 messages to
+ * each rank below stay in flight. A rank that has failed keeps exchanging with
+ * wc_cellwise_pass until the others know. Call before the first advance. *deferred false
+ * (and nothing changes) without a halo of several ranks.
  */
-bool wc_cellwise_defer_agreement(wc_cellwise *stepper);
+WC_NODISCARD wc_status wc_cellwise_defer_agreement(wc_cellwise *stepper, int lag, bool *deferred);
 
 /* With deferred agreement: one interval's exchanges without integrating, every message
  * marked failed, so the ranks below do not wait for records that will not come. */

@@ -909,8 +909,9 @@ static wc_status advance_cellwise(wc_integrator *integ, double t_stop) {
   return status;
 }
 
-bool wc_integrator_defer_agreement(wc_integrator *integ) {
-  return integ->cellwise && wc_cellwise_defer_agreement(integ->cellwise);
+wc_status wc_integrator_defer_agreement(wc_integrator *integ, int lag, bool *deferred) {
+  *deferred = false;
+  return integ->cellwise ? wc_cellwise_defer_agreement(integ->cellwise, lag, deferred) : WC_OK;
 }
 
 wc_status wc_integrator_pass(wc_integrator *integ, double t_stop) {

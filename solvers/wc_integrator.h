@@ -165,11 +165,12 @@ WC_NODISCARD wc_status wc_integrator_advance(wc_integrator *integrator, double t
 /*
  * Method cellwise on several ranks (wc_cellwise_defer_agreement): advance stops being
  * collective. It returns this rank's own status and failure, and the caller agrees on them
- * itself, later; a rank that has failed takes part in the intervals' exchanges with
- * wc_integrator_pass until the others know. False, and advance stays collective, for any
- * other integrator (one rank, or method bdf, whose steps are collective anyway).
+ * itself, `lag` intervals later; a rank that has failed takes part in the intervals'
+ * exchanges with wc_integrator_pass until the others know. Call before the first
+ * advance. *deferred false, and advance stays collective, for any other integrator (one
+ * rank, or method bdf, whose steps are collective anyway).
  */
-bool wc_integrator_defer_agreement(wc_integrator *integrator);
+WC_NODISCARD wc_status wc_integrator_defer_agreement(wc_integrator *integrator, int lag, bool *deferred);
 WC_NODISCARD wc_status wc_integrator_pass(wc_integrator *integrator, double t_stop_s);
 
 /* Current time (s) and state [n_cells][n_states]; valid until the next advance/set_state. */

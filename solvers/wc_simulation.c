@@ -382,7 +382,7 @@ wc_status wc_simulation_run(const wc_basin *basin, wc_model *model, wc_forcing *
   if (job.distributed) integrator_options.halo_plan = options->plan;
   WC_CALL_GOTO(status, done, wc_integrator_create(ode, &integrator_options, comm, &integrator));
   WC_CALL_GOTO(status, done, wc_integrator_set_state(integrator, 0.0, y0));
-  job.lagged = job.size > 1 && wc_integrator_defer_agreement(integrator);
+  if (job.size > 1) WC_CALL_GOTO(status, done, wc_integrator_defer_agreement(integrator, LAG_INTERVALS, &job.lagged));
   /* The integrator holds the state now; a copy for the whole run is 64 B per cell. */
   free(y0);
   y0 = NULL;
@@ -482,8 +482,8 @@ void wc_simulation_report_log(const wc_basin *basin, const wc_simulation_report 
               report->cell_days_per_s, report->wall_s, s->steps, s->rhs_evals, s->newton_iters, s->linear_iters,
               s->error_test_fails, s->newton_fails, s->retries);
   if (s->cellwise && (s->halo_wait_s > 0 || report->agreement_wait_s > 0))
-    wc_log_info("ranks: the longest wait of a rank for upstream ranks' records %.2f s, for the others' agreement "
-                "at interval ends %.2f s (they agree %d intervals late)",
+    wc_log_info("ranks: the longest wait of a rank in the exchange of step records %.2f s, for the others' "
+                "agreement at interval ends %.2f s (they agree %d intervals late)",
                 s->halo_wait_s, report->agreement_wait_s, (int)LAG_INTERVALS);
   if (s->halo_exchanges > 0)
     wc_log_info("halo: %ld exchanges in f, %.1f MB sent by rank 0; longest wait of a rank for the others: %.2f s "
