@@ -434,24 +434,23 @@ static void test_weights(void) {
   free(downstream);
 }
 
-/* The cell-by-cell work model: (cells upstream, the cell included)^0.2, at most 16. On
- * a chain cell i has i + 1 cells upstream; a confluence adds its branches; a graph that
- * is not topological is refused naming the cell. */
+/* The cell-by-cell work model: (cells upstream, the cell included)^0.15. On a chain cell i
+ * has i + 1 cells upstream; a confluence adds its branches; a graph that is not
+ * topological is refused naming the cell. */
 static void test_cellwise_weights(void) {
-  enum { N = 1100000 }; /* a chain long enough to reach the cap: 2^20 cells upstream */
+  enum { N = 70000 };
   int32_t *downstream = malloc(N * sizeof *downstream);
   double *weight = malloc(N * sizeof *weight);
   for (int32_t i = 0; i < N; i++) downstream[i] = i + 1 < N ? i + 1 : -1;
   CU_ASSERT_EQUAL_FATAL(wc_partition_cellwise_weights(N, downstream, weight), WC_OK);
   CU_ASSERT_DOUBLE_EQUAL(weight[0], 1.0, 1e-15);
-  CU_ASSERT_DOUBLE_EQUAL(weight[15], pow(16.0, 0.2), 1e-12);
-  CU_ASSERT_DOUBLE_EQUAL(weight[1023], pow(1024.0, 0.2), 1e-12);
-  CU_ASSERT_DOUBLE_EQUAL(weight[69999], pow(70000.0, 0.2), 1e-12); /* 9.3: the 1 km basins' outlets */
-  CU_ASSERT_DOUBLE_EQUAL(weight[N - 1], 16.0, 0.0); /* 1.1e6^0.2 = 16.2: capped */
+  CU_ASSERT_DOUBLE_EQUAL(weight[15], pow(16.0, 0.15), 1e-12);
+  CU_ASSERT_DOUBLE_EQUAL(weight[1023], pow(1024.0, 0.15), 1e-12);
+  CU_ASSERT_DOUBLE_EQUAL(weight[N - 1], pow(70000.0, 0.15), 1e-12); /* 5.3: the 1 km basins' outlets */
   int32_t fork[5] = {2, 2, 4, 4, -1};                /* 0, 1 -> 2; 2, 3 -> 4 */
   CU_ASSERT_EQUAL_FATAL(wc_partition_cellwise_weights(5, fork, weight), WC_OK);
-  CU_ASSERT_DOUBLE_EQUAL(weight[2], pow(3.0, 0.2), 1e-12);
-  CU_ASSERT_DOUBLE_EQUAL(weight[4], pow(5.0, 0.2), 1e-12);
+  CU_ASSERT_DOUBLE_EQUAL(weight[2], pow(3.0, 0.15), 1e-12);
+  CU_ASSERT_DOUBLE_EQUAL(weight[4], pow(5.0, 0.15), 1e-12);
   CU_ASSERT_DOUBLE_EQUAL(weight[3], 1.0, 1e-15);
   int32_t backwards[3] = {-1, 0, -1};
   CU_ASSERT_EQUAL(wc_partition_cellwise_weights(3, backwards, weight), WC_ERR_INPUT);
