@@ -66,7 +66,12 @@ struct wc_cellwise {
   long max_steps;
   double t;
   double *y;             /* [n][ns] */
-  double *jacobian;      /* [n][ns][ns], row-major: d ydot_r / d y_c */
+  /* Row-major d ydot_r / d y_c: [n][ns][ns] by differences, kept from interval to interval
+   * and refreshed only when Newton fails; [1][ns][ns] with the model's analytic Jacobian,
+   * which is evaluated afresh at every cell's interval start, so that one block serves the
+   * cell being integrated (512 B a cell less: docs/performance.md, memory). */
+  double *jacobian;
+  size_t jacobian_stride; /* ns * ns or 0 */
   uint16_t *pattern_of;  /* [n]: the structure of the cell's Jacobian in `patterns`, or
                           * NO_JACOBIAN before the first is evaluated */
   wc_cell_patterns *patterns;
@@ -84,6 +89,13 @@ struct wc_cellwise {
   int32_t *record_count; /* [n] */
   double *records;
   size_t records_used, records_cap; /* in doubles */
+  /* Records are needed only until the cell's downstream cell has been integrated: when the
+   * buffer is full, those still needed move to its front (compact_records). In the order
+   * of a DFS post-order (the partition's) few are: the finished tributaries of the cells
+   * on the path being worked down. So the buffer's size does not grow with the basin's
+   * wettest day (it took 4-8 steps' records per cell, 320-640 B). */
+  int32_t position;       /* of the cell being integrated, in the order of integration */
+  int32_t *position_of;   /* [n] each cell's position in that order (the node order without a halo) */
   double *flux_scratch;  /* [4][nf]: the three stages' flux rates and a spare */
   wc_status callback_status; /* a cell function's own error (not a non-finite rate) */
   wc_cellwise_stats stats;
@@ -92,10 +104,59 @@ struct wc_cellwise {
 
 static inline int record_size(int nt) { return 2 + 4 * nt; }
 
+static inline int32_t node_at(const wc_cellwise *cw, int32_t position) {
+  return cw->halo ? cw->halo->order[position] : position;
+}
+
+/* Keep the records that cells not integrated yet will read (those of integrated cells whose
+ * downstream cell on this rank is still to come, and the current cell's), in the order
+ * they were written, at the front of the buffer. Send cells' records have left with their
+ * message by then. Only cells integrated in this interval are seen: a failure ends the
+ * interval's integration. */
+static void compact_records(wc_cellwise *cw) {
+  const size_t size = (size_t)record_size(cw->nt);
+  cw->stats.record_compactions++;
+  const int32_t *down = cw->ode->downstream;
+  size_t used = 0;
+  for (int32_t position = 0; position <= cw->position; position++) {
+    const int32_t node = node_at(cw, position);
+    const bool needed = position == cw->position || (down[node] >= 0 && cw->position_of[down[node]] >= cw->position);
+    const size_t from = (size_t)cw->record_start[node] * size, length = (size_t)cw->record_count[node] * size;
+    if (!needed || from + length > cw->records_used) continue;
+    memmove(cw->records + used, cw->records + from, length * sizeof *cw->records);
+    cw->record_start[node] = (int64_t)(used / size);
+    used += length;
+  }
+  /* What was dropped reads as NaN until overwritten: a cell that read records no longer
+   * kept would fail, not take stale amounts. */
+  for (size_t k = used; k < cw->records_used; k++) cw->records[k] = NAN;
+  cw->records_used = used;
+}
+
+/* Room for one more record: compacted first, grown when still more than half full. */
+static wc_status make_room_for_record(wc_cellwise *cw) {
+  const size_t size = (size_t)record_size(cw->nt);
+  compact_records(cw);
+  if (cw->records_used + size <= cw->records_cap / 2) return WC_OK;
+  size_t cap = cw->records_cap * 2;
+  double *grown = realloc(cw->records, cap * sizeof *grown);
+  WC_CHECK(grown != NULL, WC_ERR_MEMORY, "out of memory for the outflow records (%zu doubles)", cap);
+  cw->records = grown;
+  cw->records_cap = cap;
+  return WC_OK;
+}
+
 /* The stepper's hot functions, inlined into integrate_cell with the sizes as constants. */
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 
 enum { NO_JACOBIAN = UINT16_MAX };
+
+/* What the records a rank has sent and the ranks below have not taken may hold, per cell of
+ * the rank, with deferred agreement: within the 2 kB a cell is allowed (a cell's states,
+ * records and model take ~0.8 kB), room for 30-60 days of the 1 km basins' records
+ * crossing one cut (~50-220 kB a day). Unbounded, the Yongding's upstream rank held 27 MB
+ * of them (1.2 kB a cell) with 61 slots that had grown to twice their largest message. */
+enum { FLIGHT_BYTES_PER_CELL = 256 };
 
 _Static_assert(WC_CELLWISE_MAX_STATES <= WC_CELL_LU_MAX_STATES, "cell LU too small for the stepper's cells");
 
@@ -170,7 +231,7 @@ static wc_status eval_cell(wc_cellwise *cw, int32_t node, double t, const double
  * differences from the rates `at` (which must be those at y; unused with the analytic). */
 static wc_status evaluate_jacobian(wc_cellwise *cw, int32_t node, double t, const double *y, const cell_eval *at) {
   const int ns = cw->ns;
-  double *jac = cw->jacobian + (size_t)node * (size_t)(ns * ns);
+  double *jac = cw->jacobian + (size_t)node * cw->jacobian_stride;
   if (cw->ode->cell_jacobian) {
     /* Into a copy first: a non-finite entry leaves the cell's last Jacobian as it was. */
     static const double no_inflow[WC_CELLWISE_MAX_TRANSPORT] = {0};
@@ -355,7 +416,7 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
   const int nf = cw->nf, size = record_size(nt);
   const int *target = cw->ode->transport_target;
   double *y = cw->y + (size_t)node * (size_t)ns;
-  const double *jac = cw->jacobian + (size_t)node * (size_t)(ns * ns);
+  const double *jac = cw->jacobian + (size_t)node * cw->jacobian_stride;
   double *flux[4] = {NULL, NULL, NULL, NULL};
   for (int k = 0; k < 4 && nf > 0; k++) flux[k] = cw->flux_scratch + (size_t)k * (size_t)nf;
   cell_eval e1 = {.flux = flux[0]}, e2 = {.flux = flux[1]}, e3 = {.flux = flux[2]};
@@ -508,13 +569,7 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
       double *out = cw->outlet_totals + (size_t)cw->outlet_of[node] * (size_t)nt;
       for (int k = 0; k < nt; k++) out[k] += amount[k];
     }
-    if (cw->records_used + (size_t)size > cw->records_cap) {
-      size_t cap = cw->records_cap * 2;
-      double *grown = realloc(cw->records, cap * sizeof *grown);
-      WC_CHECK(grown != NULL, WC_ERR_MEMORY, "out of memory for the outflow records (%zu doubles)", cap);
-      cw->records = grown;
-      cw->records_cap = cap;
-    }
+    if (cw->records_used + (size_t)size > cw->records_cap) WC_CALL(make_room_for_record(cw));
     double *rec = cw->records + cw->records_used;
     cw->records_used += (size_t)size;
     cw->record_count[node]++;
@@ -585,7 +640,8 @@ wc_status wc_cellwise_create(const wc_graph_ode *ode, double relative_tolerance,
   for (int32_t i = 0; i < cw->n; i++)
     if (ode->downstream[i] < 0) cw->n_outlets++;
   cw->y = calloc(n * ns + 1, sizeof *cw->y);
-  cw->jacobian = calloc(n * ns * ns + 1, sizeof *cw->jacobian);
+  cw->jacobian_stride = ode->cell_jacobian ? 0 : ns * ns;
+  cw->jacobian = calloc((ode->cell_jacobian ? 1 : n) * ns * ns + 1, sizeof *cw->jacobian);
   cw->pattern_of = malloc((n + 1) * sizeof *cw->pattern_of);
   cw->step = calloc(n + 1, sizeof *cw->step);
   cw->typical = calloc(ns, sizeof *cw->typical);
@@ -595,11 +651,13 @@ wc_status wc_cellwise_create(const wc_graph_ode *ode, double relative_tolerance,
   cw->outlet_totals = calloc((size_t)cw->n_outlets * (size_t)cw->nt + 1, sizeof *cw->outlet_totals);
   cw->record_start = calloc(n + 1, sizeof *cw->record_start);
   cw->record_count = calloc(n + 1, sizeof *cw->record_count);
-  cw->records_cap = (size_t)record_size(cw->nt) * (n * 4 + 64);
+  cw->position_of = malloc((n + 1) * sizeof *cw->position_of);
+  cw->records_cap = (size_t)record_size(cw->nt) * (n / 4 + 1024);
   cw->records = malloc(cw->records_cap * sizeof *cw->records);
   cw->flux_scratch = calloc(4 * (size_t)cw->nf + 1, sizeof *cw->flux_scratch);
   if (!cw->y || !cw->jacobian || !cw->pattern_of || !cw->step || !cw->typical || !cw->totals || !cw->outlets ||
-      !cw->outlet_of || !cw->outlet_totals || !cw->record_start || !cw->record_count || !cw->records || !cw->flux_scratch) {
+      !cw->outlet_of || !cw->outlet_totals || !cw->record_start || !cw->record_count || !cw->position_of || !cw->records ||
+      !cw->flux_scratch) {
     wc_cellwise_destroy(&cw);
     WC_FAIL(WC_ERR_MEMORY, "out of memory for the cell-by-cell stepper of %d cells", (int)n);
   }
@@ -609,6 +667,7 @@ wc_status wc_cellwise_create(const wc_graph_ode *ode, double relative_tolerance,
     return status;
   }
   for (int32_t i = 0; i < cw->n; i++) cw->pattern_of[i] = NO_JACOBIAN;
+  for (int32_t i = 0; i < cw->n; i++) cw->position_of[i] = i;
   for (size_t k = 0; k < ns; k++) cw->typical[k] = ode->abs_tolerance[k] / relative_tolerance;
   int32_t m = 0;
   for (int32_t i = 0; i < cw->n; i++) {
@@ -637,6 +696,7 @@ void wc_cellwise_destroy(wc_cellwise **stepper) {
   free(cw->outlet_totals);
   free(cw->record_start);
   free(cw->record_count);
+  free(cw->position_of);
   free(cw->records);
   free(cw->flux_scratch);
   free(cw);
@@ -729,6 +789,7 @@ wc_status wc_cellwise_set_halo(wc_cellwise *cw, const wc_halo_plan *plan, MPI_Co
   for (int part = 0; part < 4; part++)
     for (int32_t i = 0; i < cw->n; i++)
       if (feeds[i] == (part < 2) && needs[i] == (part % 2 == 1)) halo->order[at++] = i;
+  for (int32_t k = 0; k < cw->n; k++) cw->position_of[halo->order[k]] = k;
   free(feeds);
   free(needs);
   halo_free(&cw->halo);
@@ -759,7 +820,7 @@ wc_status wc_cellwise_defer_agreement(wc_cellwise *cw, int lag, bool *deferred) 
   cellwise_halo *halo = cw->halo;
   if (!halo || halo->size < 2) return WC_OK;
   WC_CHECK(lag >= 1, WC_ERR_INTERNAL, "deferred agreement of %d intervals", lag);
-  WC_CALL(wc_cellwise_exchange_set_slots(halo->exchange, lag + 1));
+  WC_CALL(wc_cellwise_exchange_set_flight(halo->exchange, lag + 1, FLIGHT_BYTES_PER_CELL * (size_t)cw->n));
   halo->deferred = true;
   *deferred = true;
   return WC_OK;
@@ -782,7 +843,8 @@ static wc_status run_interval(wc_cellwise *cw, double t_stop_s, bool integrate) 
    * skipped, but their messages are still received and sent (marked failed), so that no
    * rank waits for a message that never comes. */
   for (int32_t position = 0; position < cw->n; position++) {
-    const int32_t node = halo ? halo->order[position] : position;
+    const int32_t node = node_at(cw, position);
+    cw->position = position;
     if (halo) {
       wc_status received = receive_sources(cw, node);
       if (received != WC_OK) return received; /* MPI itself failed: the job ends */
@@ -842,4 +904,14 @@ const double *wc_cellwise_outlet_totals(const wc_cellwise *cw) { return cw->n_ou
 int32_t wc_cellwise_outlet_count(const wc_cellwise *cw) { return cw->n_outlets; }
 const int32_t *wc_cellwise_outlets(const wc_cellwise *cw) { return cw->outlets; }
 void wc_cellwise_get_stats(const wc_cellwise *cw, wc_cellwise_stats *stats) { *stats = cw->stats; }
+
+wc_status wc_cellwise_reserve_records(wc_cellwise *cw, size_t records) {
+  const size_t cap = records * (size_t)record_size(cw->nt);
+  if (cap <= cw->records_cap) return WC_OK;
+  double *grown = realloc(cw->records, cap * sizeof *grown);
+  WC_CHECK(grown != NULL, WC_ERR_MEMORY, "out of memory for %zu outflow records", records);
+  cw->records = grown;
+  cw->records_cap = cap;
+  return WC_OK;
+}
 const wc_cellwise_failure *wc_cellwise_last_failure(const wc_cellwise *cw) { return &cw->failure; }

@@ -59,6 +59,7 @@ typedef struct wc_cellwise_stats {
   int64_t newton_fails;   /* stages whose Newton iteration did not converge */
   int64_t jacobian_evals; /* cell Jacobians (finite differences: n_states calls each) */
   int64_t cell_calls;     /* every call of the cell function */
+  int64_t record_compactions; /* times the records buffer was full and compacted */
   double record_wait_s;   /* wall time this rank waited in the exchange of records: for other
                              ranks' records, or for its own earlier messages to be taken */
 } wc_cellwise_stats;
@@ -120,6 +121,13 @@ const double *wc_cellwise_outlet_totals(const wc_cellwise *stepper);
 int32_t wc_cellwise_outlet_count(const wc_cellwise *stepper);
 const int32_t *wc_cellwise_outlets(const wc_cellwise *stepper);
 void wc_cellwise_get_stats(const wc_cellwise *stepper, wc_cellwise_stats *stats);
+
+/* Room for `records` step records (of all cells of an interval) from now on. Without it the
+ * buffer starts at a quarter of a record per cell and, when full, keeps only the records
+ * cells still to be integrated will read (compacted), growing only when those fill half
+ * of it; a buffer reserved for every record of an interval is never compacted (the tests
+ * compare the two bit for bit). */
+WC_NODISCARD wc_status wc_cellwise_reserve_records(wc_cellwise *stepper, size_t records);
 const wc_cellwise_failure *wc_cellwise_last_failure(const wc_cellwise *stepper);
 
 #endif /* WC_CELLWISE_H */

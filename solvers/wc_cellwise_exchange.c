@@ -18,7 +18,7 @@ typedef struct send_peer {
   int32_t remaining;   /* send cells not done in this interval */
   bool failed;
   size_t used;         /* doubles of records packed into this interval's message */
-  double **buffer;     /* [slots] */
+  double **buffer;     /* [slots]: a message being packed or in flight, else NULL */
   size_t *capacity;    /* [slots] in doubles */
   MPI_Request *request; /* [slots] */
 } send_peer;
@@ -34,6 +34,7 @@ struct wc_cellwise_exchange {
   MPI_Comm comm; /* a private duplicate */
   int rank, size, record_size, slots;
   long intervals;
+  size_t flight_bytes, max_flight_bytes; /* the messages sent and not yet taken, and their bound */
   int32_t n_send, n_recv;
   int n_send_peers, n_recv_peers;
   send_peer *send;
@@ -63,6 +64,7 @@ static void free_slots(wc_cellwise_exchange *ex) {
     peer->capacity = NULL;
     peer->request = NULL;
   }
+  ex->flight_bytes = 0;
 }
 
 static wc_status allocate_slots(wc_cellwise_exchange *ex, int slots) {
@@ -75,6 +77,44 @@ static wc_status allocate_slots(wc_cellwise_exchange *ex, int slots) {
     WC_CHECK(peer->buffer && peer->capacity && peer->request, WC_ERR_MEMORY,
              "out of memory for the cell-by-cell send buffers");
     for (int s = 0; s < slots; s++) peer->request[s] = MPI_REQUEST_NULL;
+  }
+  return WC_OK;
+}
+
+/* A message that has been taken: its buffer goes back to the heap, so that the memory of
+ * the messages in flight is what the ranks below have not taken yet. */
+static void release(wc_cellwise_exchange *ex, send_peer *peer, int slot) {
+  ex->flight_bytes -= peer->capacity[slot] * sizeof(double);
+  free(peer->buffer[slot]);
+  peer->buffer[slot] = NULL;
+  peer->capacity[slot] = 0;
+}
+
+/* Wait for the message in `slot` of `peer`, if any, and release it. */
+static wc_status settle(wc_cellwise_exchange *ex, send_peer *peer, int slot) {
+  if (peer->request[slot] == MPI_REQUEST_NULL) return WC_OK;
+  const double wait_start = MPI_Wtime();
+  WC_CALL(wc_mpi_status(MPI_Wait(&peer->request[slot], MPI_STATUS_IGNORE), __FILE__, __LINE__, "MPI_Wait"));
+  ex->wait_s += MPI_Wtime() - wait_start;
+  release(ex, peer, slot);
+  return WC_OK;
+}
+
+/* Release the messages taken since the last look; then, while those in flight hold more
+ * than their bound, wait for the oldest (the rank below is that far behind). */
+static wc_status settle_flight(wc_cellwise_exchange *ex) {
+  for (int p = 0; p < ex->n_send_peers; p++) {
+    send_peer *peer = &ex->send[p];
+    for (int s = 0; s < ex->slots; s++) {
+      if (peer->request[s] == MPI_REQUEST_NULL) continue;
+      int done = 0;
+      WC_CALL(wc_mpi_status(MPI_Test(&peer->request[s], &done, MPI_STATUS_IGNORE), __FILE__, __LINE__, "MPI_Test"));
+      if (done) release(ex, peer, s);
+    }
+  }
+  for (long k = ex->intervals - ex->slots + 1; k < ex->intervals && ex->flight_bytes > ex->max_flight_bytes; k++) {
+    if (k < 0) continue;
+    for (int p = 0; p < ex->n_send_peers; p++) WC_CALL(settle(ex, &ex->send[p], (int)(k % ex->slots)));
   }
   return WC_OK;
 }
@@ -172,10 +212,11 @@ int wc_cellwise_exchange_rank(const wc_cellwise_exchange *ex) { return ex->rank;
 int wc_cellwise_exchange_size(const wc_cellwise_exchange *ex) { return ex->size; }
 MPI_Comm wc_cellwise_exchange_comm(const wc_cellwise_exchange *ex) { return ex->comm; }
 
-wc_status wc_cellwise_exchange_set_slots(wc_cellwise_exchange *ex, int slots) {
+wc_status wc_cellwise_exchange_set_flight(wc_cellwise_exchange *ex, int slots, size_t max_bytes) {
   WC_CHECK(slots >= 1 && ex->intervals == 0, WC_ERR_INTERNAL, "%d send slots asked for after %ld intervals", slots,
            ex->intervals);
   free_slots(ex);
+  ex->max_flight_bytes = max_bytes;
   return allocate_slots(ex, slots);
 }
 
@@ -195,14 +236,12 @@ wc_status wc_cellwise_exchange_cell_done(wc_cellwise_exchange *ex, int32_t send_
   send_peer *peer = &ex->send[ex->send_peer_of[send_index]];
   const int slot = (int)(ex->intervals % ex->slots);
   const size_t header = header_size(peer->count), j = (size_t)(send_index - peer->first);
-  if (peer->remaining == peer->count && peer->request[slot] != MPI_REQUEST_NULL) {
-    /* The message of `slots` intervals ago must have been taken before its buffer is reused. */
-    const double wait_start = MPI_Wtime();
-    WC_CALL(wc_mpi_status(MPI_Wait(&peer->request[slot], MPI_STATUS_IGNORE), __FILE__, __LINE__, "MPI_Wait"));
-    ex->wait_s += MPI_Wtime() - wait_start;
-  }
+  /* The message of `slots` intervals ago must have been taken before its slot is reused. */
+  if (peer->remaining == peer->count) WC_CALL(settle(ex, peer, slot));
   const size_t length = failed ? 0 : (size_t)count * (size_t)ex->record_size;
+  const size_t capacity_before = peer->capacity[slot];
   WC_CALL(reserve(&peer->buffer[slot], &peer->capacity[slot], header + peer->used + length));
+  ex->flight_bytes += (peer->capacity[slot] - capacity_before) * sizeof(double);
   double *message = peer->buffer[slot];
   message[1 + 2 * j] = (double)peer->used;
   message[2 + 2 * j] = failed ? 0.0 : (double)count;
@@ -211,9 +250,18 @@ wc_status wc_cellwise_exchange_cell_done(wc_cellwise_exchange *ex, int32_t send_
   peer->failed = peer->failed || failed;
   if (--peer->remaining > 0) return WC_OK;
   message[0] = peer->failed ? 1.0 : 0.0;
-  return wc_mpi_status(MPI_Isend(message, (int)(header + peer->used), MPI_DOUBLE, peer->rank, TAG_RECORDS, ex->comm,
-                                 &peer->request[slot]),
-                       __FILE__, __LINE__, "MPI_Isend");
+  /* In flight it holds what it sends, not the room it grew into. */
+  const size_t message_size = header + peer->used;
+  double *fitted = realloc(message, message_size * sizeof *message);
+  if (fitted != NULL) {
+    ex->flight_bytes -= (peer->capacity[slot] - message_size) * sizeof(double);
+    peer->buffer[slot] = message = fitted;
+    peer->capacity[slot] = message_size;
+  }
+  WC_CALL(wc_mpi_status(
+      MPI_Isend(message, (int)message_size, MPI_DOUBLE, peer->rank, TAG_RECORDS, ex->comm, &peer->request[slot]),
+      __FILE__, __LINE__, "MPI_Isend"));
+  return settle_flight(ex);
 }
 
 wc_status wc_cellwise_exchange_receive(wc_cellwise_exchange *ex, int32_t recv_index) {

@@ -17,8 +17,8 @@
  * No deadlock: the partition sends only to higher ranks (contiguous blocks of the
  * topological order; create refuses any other), so a rank's messages never wait for
  * messages from ranks above it. With deferred agreement the rank below may be several
- * intervals behind: each neighbour keeps `slots` messages in flight, and a buffer is
- * reused only when the message in it has been taken.
+ * intervals behind: each neighbour keeps up to `slots` messages in flight, as many as fit
+ * in a bound of bytes (set_flight), each in a buffer of its own size freed when taken.
  */
 #ifndef WC_CELLWISE_EXCHANGE_H
 #define WC_CELLWISE_EXCHANGE_H
@@ -42,8 +42,10 @@ int wc_cellwise_exchange_rank(const wc_cellwise_exchange *exchange);
 int wc_cellwise_exchange_size(const wc_cellwise_exchange *exchange);
 MPI_Comm wc_cellwise_exchange_comm(const wc_cellwise_exchange *exchange);
 
-/* Messages kept in flight per neighbour (1 at first). Before the first interval only. */
-WC_NODISCARD wc_status wc_cellwise_exchange_set_slots(wc_cellwise_exchange *exchange, int slots);
+/* Messages kept in flight per neighbour (1 at first), and at most `max_bytes` of them over
+ * all neighbours beyond this interval's (0 at first): past that, a rank waits for the
+ * oldest to be taken before it goes on. Before the first interval only. */
+WC_NODISCARD wc_status wc_cellwise_exchange_set_flight(wc_cellwise_exchange *exchange, int slots, size_t max_bytes);
 
 /* A new interval: nothing received, no send cell done. */
 void wc_cellwise_exchange_begin(wc_cellwise_exchange *exchange);

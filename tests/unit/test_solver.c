@@ -27,6 +27,7 @@
 #include <mpi.h>
 
 #include "wc_cell_lu.h"
+#include "wc_cellwise.h"
 #include "wc_graph_rhs.h"
 #include "wc_integrator.h"
 #include "wc_sweep.h"
@@ -920,6 +921,46 @@ static void test_cellwise_converging_inflow(void) {
     }
 }
 
+/* The records of a large tree overflow the stepper's buffer many times an interval; compacted
+ * (only those cells still to come will read kept) the results are those of a buffer that
+ * holds every record of an interval, bit for bit. */
+static void test_cellwise_records_compacted(void) {
+  enum { N = 20000, HOURS = 3 };
+  const double atol[1] = {1e-9};
+  reservoirs m = reservoirs_make(random_tree(N, 11), 0.0);
+  double *y0 = malloc(N * sizeof *y0);
+  for (int i = 0; i < N; i++) {
+    m.k_per_s[i] = uniform(1e-5, 1e-3);
+    m.source[i] = uniform(0.0, 1e-4);
+    y0[i] = uniform(0.0, 100.0);
+  }
+  wc_graph_ode ode = reservoir_ode(&m, atol);
+  ode.cell_jacobian = reservoir_jacobian;
+  wc_cellwise *stepper[2] = {NULL, NULL};
+  wc_cellwise_stats stats[2];
+  for (int reserved = 0; reserved < 2; reserved++) {
+    CU_ASSERT_EQUAL_FATAL(wc_cellwise_create(&ode, 1e-4, 0, &stepper[reserved]), WC_OK);
+    if (reserved) CU_ASSERT_EQUAL_FATAL(wc_cellwise_reserve_records(stepper[reserved], (size_t)N * 100), WC_OK);
+    CU_ASSERT_EQUAL_FATAL(wc_cellwise_set_state(stepper[reserved], 0.0, y0), WC_OK);
+    for (int hour = 1; hour <= HOURS; hour++)
+      CU_ASSERT_EQUAL_FATAL(wc_cellwise_advance(stepper[reserved], 3600.0 * hour), WC_OK);
+    wc_cellwise_get_stats(stepper[reserved], &stats[reserved]);
+  }
+  CU_ASSERT_TRUE(stats[0].steps > 2 * (int64_t)N * HOURS); /* more than the buffer's quarter record per cell */
+  CU_ASSERT_TRUE(stats[0].record_compactions >= HOURS);
+  CU_ASSERT_EQUAL(stats[1].record_compactions, 0);
+  CU_ASSERT_EQUAL(stats[0].steps, stats[1].steps);
+  CU_ASSERT_EQUAL(memcmp(wc_cellwise_state(stepper[0]), wc_cellwise_state(stepper[1]), N * sizeof(double)), 0);
+  const int32_t outlets = wc_cellwise_outlet_count(stepper[0]);
+  CU_ASSERT_TRUE(outlets > 100);
+  CU_ASSERT_EQUAL(memcmp(wc_cellwise_outlet_totals(stepper[0]), wc_cellwise_outlet_totals(stepper[1]),
+                         (size_t)outlets * sizeof(double)),
+                  0);
+  for (int reserved = 0; reserved < 2; reserved++) wc_cellwise_destroy(&stepper[reserved]);
+  free(y0);
+  reservoirs_free(&m);
+}
+
 /* A cell that turns NaN is named, with the time it got to; a cell function's own error
  * reaches the caller unchanged. Each rank integrates its own copy here, so the faults are
  * on every rank. */
@@ -1172,6 +1213,7 @@ static void test_cell_lu_solves(void) {
 
 static CU_TestInfo cellwise_tests[] = {
     WC_TEST(test_cellwise_converging_inflow),
+    WC_TEST(test_cellwise_records_compacted),
     WC_TEST(test_cellwise_failures),
     WC_TEST(test_cell_lu_solves),
     CU_TEST_INFO_NULL,
