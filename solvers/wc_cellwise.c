@@ -652,7 +652,7 @@ wc_status wc_cellwise_create(const wc_graph_ode *ode, double relative_tolerance,
   cw->record_start = calloc(n + 1, sizeof *cw->record_start);
   cw->record_count = calloc(n + 1, sizeof *cw->record_count);
   cw->position_of = malloc((n + 1) * sizeof *cw->position_of);
-  cw->records_cap = (size_t)record_size(cw->nt) * (n / 4 + 1024);
+  cw->records_cap = (size_t)record_size(cw->nt) * (n / 4 + 64);
   cw->records = malloc(cw->records_cap * sizeof *cw->records);
   cw->flux_scratch = calloc(4 * (size_t)cw->nf + 1, sizeof *cw->flux_scratch);
   if (!cw->y || !cw->jacobian || !cw->pattern_of || !cw->step || !cw->typical || !cw->totals || !cw->outlets ||
