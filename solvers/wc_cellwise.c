@@ -96,6 +96,8 @@ struct wc_cellwise {
    * wettest day (it took 4-8 steps' records per cell, 320-640 B). */
   int32_t position;       /* of the cell being integrated, in the order of integration */
   int32_t *position_of;   /* [n] each cell's position in that order (the node order without a halo) */
+  int32_t *buffered;      /* [n] the cells with records in the buffer, in the buffer's order */
+  int32_t n_buffered;
   double *flux_scratch;  /* [4][nf]: the three stages' flux rates and a spare */
   wc_status callback_status; /* a cell function's own error (not a non-finite rate) */
   wc_cellwise_stats stats;
@@ -104,9 +106,6 @@ struct wc_cellwise {
 
 static inline int record_size(int nt) { return 2 + 4 * nt; }
 
-static inline int32_t node_at(const wc_cellwise *cw, int32_t position) {
-  return cw->halo ? cw->halo->order[position] : position;
-}
 
 /* Keep the records that cells not integrated yet will read (those of integrated cells whose
  * downstream cell on this rank is still to come, and the current cell's), in the order
@@ -118,15 +117,19 @@ static void compact_records(wc_cellwise *cw) {
   cw->stats.record_compactions++;
   const int32_t *down = cw->ode->downstream;
   size_t used = 0;
-  for (int32_t position = 0; position <= cw->position; position++) {
-    const int32_t node = node_at(cw, position);
+  int32_t kept = 0;
+  for (int32_t k = 0; k < cw->n_buffered; k++) {
+    const int32_t node = cw->buffered[k];
+    const int32_t position = cw->position_of[node];
     const bool needed = position == cw->position || (down[node] >= 0 && cw->position_of[down[node]] >= cw->position);
     const size_t from = (size_t)cw->record_start[node] * size, length = (size_t)cw->record_count[node] * size;
     if (!needed || from + length > cw->records_used) continue;
     memmove(cw->records + used, cw->records + from, length * sizeof *cw->records);
     cw->record_start[node] = (int64_t)(used / size);
     used += length;
+    cw->buffered[kept++] = node;
   }
+  cw->n_buffered = kept;
   /* What was dropped reads as NaN until overwritten: a cell that read records no longer
    * kept would fail, not take stale amounts. */
   for (size_t k = used; k < cw->records_used; k++) cw->records[k] = NAN;
@@ -439,6 +442,7 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
 
   cw->record_start[node] = (int64_t)(cw->records_used / (size_t)size);
   cw->record_count[node] = 0;
+  cw->buffered[cw->n_buffered++] = node;
   cw->stats.cell_intervals++;
   double s = 0.0, h = fmin(cw->step[node] > 0 ? cw->step[node] : interval * FIRST_STEP_FRACTION, interval);
   double proposed = h;
@@ -652,11 +656,12 @@ wc_status wc_cellwise_create(const wc_graph_ode *ode, double relative_tolerance,
   cw->record_start = calloc(n + 1, sizeof *cw->record_start);
   cw->record_count = calloc(n + 1, sizeof *cw->record_count);
   cw->position_of = malloc((n + 1) * sizeof *cw->position_of);
+  cw->buffered = malloc((n + 1) * sizeof *cw->buffered);
   cw->records_cap = (size_t)record_size(cw->nt) * (n / 4 + 64);
   cw->records = malloc(cw->records_cap * sizeof *cw->records);
   cw->flux_scratch = calloc(4 * (size_t)cw->nf + 1, sizeof *cw->flux_scratch);
   if (!cw->y || !cw->jacobian || !cw->pattern_of || !cw->step || !cw->typical || !cw->totals || !cw->outlets ||
-      !cw->outlet_of || !cw->outlet_totals || !cw->record_start || !cw->record_count || !cw->position_of || !cw->records ||
+      !cw->outlet_of || !cw->outlet_totals || !cw->record_start || !cw->record_count || !cw->position_of || !cw->buffered || !cw->records ||
       !cw->flux_scratch) {
     wc_cellwise_destroy(&cw);
     WC_FAIL(WC_ERR_MEMORY, "out of memory for the cell-by-cell stepper of %d cells", (int)n);
@@ -697,6 +702,7 @@ void wc_cellwise_destroy(wc_cellwise **stepper) {
   free(cw->record_start);
   free(cw->record_count);
   free(cw->position_of);
+  free(cw->buffered);
   free(cw->records);
   free(cw->flux_scratch);
   free(cw);
@@ -832,6 +838,7 @@ static wc_status run_interval(wc_cellwise *cw, double t_stop_s, bool integrate) 
   const double interval = t_stop_s - cw->t;
   cellwise_halo *halo = cw->halo;
   cw->records_used = 0;
+  cw->n_buffered = 0;
   cw->callback_status = WC_OK;
   if (halo) {
     wc_cellwise_exchange_begin(halo->exchange);
@@ -843,7 +850,7 @@ static wc_status run_interval(wc_cellwise *cw, double t_stop_s, bool integrate) 
    * skipped, but their messages are still received and sent (marked failed), so that no
    * rank waits for a message that never comes. */
   for (int32_t position = 0; position < cw->n; position++) {
-    const int32_t node = node_at(cw, position);
+    const int32_t node = halo ? halo->order[position] : position;
     cw->position = position;
     if (halo) {
       wc_status received = receive_sources(cw, node);
