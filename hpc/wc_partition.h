@@ -79,9 +79,9 @@ wc_partition_options wc_partition_options_default(void);
 /* The work of each cell of `downstream[n]` under the cell-by-cell stepper, relative to a
  * cell with nothing upstream, for options.cell_weight: cells further down a river take more
  * and harder steps (their inflow changes within the day), about as the number of cells
- * upstream to the power 0.15 (5.3x at the 1 km basins' outlets). Fitted to the work of each of two ranks on the
- * 1 km basins (docs/hpc.md, "Decomposition"). WC_ERR_INPUT for a non-topological graph,
- * naming the cell. */
+ * upstream to the power 0.15 (5.3x at the 1 km basins' outlets). Fitted to the work of
+ * each of two ranks on the 1 km basins (docs/hpc.md, "Decomposition"). WC_ERR_INPUT for a
+ * non-topological graph, naming the cell. */
 WC_NODISCARD wc_status wc_partition_cellwise_weights(int32_t n, const int32_t *downstream, double *weight);
 
 /* "contiguous" / "metis"; and the reverse (WC_ERR_USAGE listing the names if unknown). */

@@ -46,7 +46,6 @@ typedef struct cellwise_halo {
   /* Each cell's upstream cells, local and remote (receive entries), in the order of the
    * whole graph, so a cell's inflow is summed as on one rank, bit for bit (wc_inflow.h). */
   wc_inflow_sources *sources;
-  bool failed_upstream;       /* an upstream rank failed in this interval */
   bool deferred;              /* the caller agrees on failures (wc_cellwise_defer_agreement) */
   const int32_t *global_index; /* [n] each cell's node in the whole graph */
   /* The order the cells are integrated in: first those that feed a send cell, then the
@@ -106,7 +105,6 @@ struct wc_cellwise {
 
 static inline int record_size(int nt) { return 2 + 4 * nt; }
 
-
 /* Keep the records that cells not integrated yet will read (those of integrated cells whose
  * downstream cell on this rank is still to come, and the current cell's), in the order
  * they were written, at the front of the buffer. Send cells' records have left with their
@@ -120,10 +118,10 @@ static void compact_records(wc_cellwise *cw) {
   int32_t kept = 0;
   for (int32_t k = 0; k < cw->n_buffered; k++) {
     const int32_t node = cw->buffered[k];
-    const int32_t position = cw->position_of[node];
-    const bool needed = position == cw->position || (down[node] >= 0 && cw->position_of[down[node]] >= cw->position);
+    const bool needed =
+        cw->position_of[node] == cw->position || (down[node] >= 0 && cw->position_of[down[node]] >= cw->position);
+    if (!needed) continue;
     const size_t from = (size_t)cw->record_start[node] * size, length = (size_t)cw->record_count[node] * size;
-    if (!needed || from + length > cw->records_used) continue;
     memmove(cw->records + used, cw->records + from, length * sizeof *cw->records);
     cw->record_start[node] = (int64_t)(used / size);
     used += length;
@@ -136,17 +134,19 @@ static void compact_records(wc_cellwise *cw) {
   cw->records_used = used;
 }
 
-/* Room for one more record: compacted first, grown when still more than half full. */
-static wc_status make_room_for_record(wc_cellwise *cw) {
-  const size_t size = (size_t)record_size(cw->nt);
-  compact_records(cw);
-  if (cw->records_used + size <= cw->records_cap / 2) return WC_OK;
-  size_t cap = cw->records_cap * 2;
+static wc_status grow_records(wc_cellwise *cw, size_t cap) {
   double *grown = realloc(cw->records, cap * sizeof *grown);
   WC_CHECK(grown != NULL, WC_ERR_MEMORY, "out of memory for the outflow records (%zu doubles)", cap);
   cw->records = grown;
   cw->records_cap = cap;
   return WC_OK;
+}
+
+/* Room for one more record: compacted first, grown when still more than half full. */
+static wc_status make_room_for_record(wc_cellwise *cw) {
+  compact_records(cw);
+  if (cw->records_used + (size_t)record_size(cw->nt) <= cw->records_cap / 2) return WC_OK;
+  return grow_records(cw, cw->records_cap * 2);
 }
 
 /* The stepper's hot functions, inlined into integrate_cell with the sizes as constants. */
@@ -645,7 +645,7 @@ wc_status wc_cellwise_create(const wc_graph_ode *ode, double relative_tolerance,
     if (ode->downstream[i] < 0) cw->n_outlets++;
   cw->y = calloc(n * ns + 1, sizeof *cw->y);
   cw->jacobian_stride = ode->cell_jacobian ? 0 : ns * ns;
-  cw->jacobian = calloc((ode->cell_jacobian ? 1 : n) * ns * ns + 1, sizeof *cw->jacobian);
+  cw->jacobian = calloc((cw->jacobian_stride ? n : 1) * ns * ns + 1, sizeof *cw->jacobian);
   cw->pattern_of = malloc((n + 1) * sizeof *cw->pattern_of);
   cw->step = calloc(n + 1, sizeof *cw->step);
   cw->typical = calloc(ns, sizeof *cw->typical);
@@ -661,8 +661,8 @@ wc_status wc_cellwise_create(const wc_graph_ode *ode, double relative_tolerance,
   cw->records = malloc(cw->records_cap * sizeof *cw->records);
   cw->flux_scratch = calloc(4 * (size_t)cw->nf + 1, sizeof *cw->flux_scratch);
   if (!cw->y || !cw->jacobian || !cw->pattern_of || !cw->step || !cw->typical || !cw->totals || !cw->outlets ||
-      !cw->outlet_of || !cw->outlet_totals || !cw->record_start || !cw->record_count || !cw->position_of || !cw->buffered || !cw->records ||
-      !cw->flux_scratch) {
+      !cw->outlet_of || !cw->outlet_totals || !cw->record_start || !cw->record_count || !cw->position_of ||
+      !cw->buffered || !cw->records || !cw->flux_scratch) {
     wc_cellwise_destroy(&cw);
     WC_FAIL(WC_ERR_MEMORY, "out of memory for the cell-by-cell stepper of %d cells", (int)n);
   }
@@ -809,7 +809,6 @@ static wc_status receive_sources(wc_cellwise *cw, int32_t node) {
   const wc_inflow_sources *sources = halo->sources;
   for (int32_t j = sources->start[node]; j < sources->start[node + 1]; j++)
     if (sources->source[j] >= cw->n) WC_CALL(wc_cellwise_exchange_receive(halo->exchange, sources->source[j] - cw->n));
-  if (wc_cellwise_exchange_failed_upstream(halo->exchange)) halo->failed_upstream = true;
   return WC_OK;
 }
 
@@ -842,7 +841,6 @@ static wc_status run_interval(wc_cellwise *cw, double t_stop_s, bool integrate) 
   cw->callback_status = WC_OK;
   if (halo) {
     wc_cellwise_exchange_begin(halo->exchange);
-    halo->failed_upstream = false;
   }
   wc_status status = integrate ? WC_OK : WC_ERR_NUMERICS;
   /* Node order is topological (wc_graph_ode): every upstream cell is done before its
@@ -856,12 +854,13 @@ static wc_status run_interval(wc_cellwise *cw, double t_stop_s, bool integrate) 
       wc_status received = receive_sources(cw, node);
       if (received != WC_OK) return received; /* MPI itself failed: the job ends */
     }
-    if (status == WC_OK && !(halo && halo->failed_upstream)) {
+    const bool failed_upstream = halo && wc_cellwise_exchange_failed_upstream(halo->exchange);
+    if (status == WC_OK && !failed_upstream) {
       status = integrate_cell(cw, node, interval);
       if (status != WC_OK && !halo) return status;
     }
     if (halo && halo->send_of[node] >= 0) {
-      wc_status sent = send_records(cw, node, status != WC_OK || halo->failed_upstream);
+      wc_status sent = send_records(cw, node, status != WC_OK || failed_upstream);
       if (sent != WC_OK) return sent;
     }
   }
@@ -914,11 +913,6 @@ void wc_cellwise_get_stats(const wc_cellwise *cw, wc_cellwise_stats *stats) { *s
 
 wc_status wc_cellwise_reserve_records(wc_cellwise *cw, size_t records) {
   const size_t cap = records * (size_t)record_size(cw->nt);
-  if (cap <= cw->records_cap) return WC_OK;
-  double *grown = realloc(cw->records, cap * sizeof *grown);
-  WC_CHECK(grown != NULL, WC_ERR_MEMORY, "out of memory for %zu outflow records", records);
-  cw->records = grown;
-  cw->records_cap = cap;
-  return WC_OK;
+  return cap <= cw->records_cap ? WC_OK : grow_records(cw, cap);
 }
 const wc_cellwise_failure *wc_cellwise_last_failure(const wc_cellwise *cw) { return &cw->failure; }

@@ -101,8 +101,8 @@ WC_NODISCARD wc_status wc_cellwise_advance(wc_cellwise *stepper, double t_stop_s
  * status (WC_OK also when only an upstream rank failed: that rank reports it) and its own
  * cell's failure; the caller agrees on failures itself, `lag` intervals later (wc_simulation
  * lets the upstream ranks run ahead that way, instead of meeting the others at the end of
- * every interval), which bounds how far behind a rank below can be: lag + 1 messages to
- * each rank below stay in flight. A rank that has failed keeps exchanging with
+ * every interval), which bounds how far behind a rank below can be: up to lag + 1 messages
+ * to each rank below stay in flight, as many as fit in 256 B per cell of this rank. A rank that has failed keeps exchanging with
  * wc_cellwise_pass until the others know. Call before the first advance. *deferred false
  * (and nothing changes) without a halo of several ranks.
  */
@@ -121,6 +121,7 @@ const double *wc_cellwise_outlet_totals(const wc_cellwise *stepper);
 int32_t wc_cellwise_outlet_count(const wc_cellwise *stepper);
 const int32_t *wc_cellwise_outlets(const wc_cellwise *stepper);
 void wc_cellwise_get_stats(const wc_cellwise *stepper, wc_cellwise_stats *stats);
+const wc_cellwise_failure *wc_cellwise_last_failure(const wc_cellwise *stepper);
 
 /* Room for `records` step records (of all cells of an interval) from now on. Without it the
  * buffer starts at a quarter of a record per cell and, when full, keeps only the records
@@ -128,6 +129,5 @@ void wc_cellwise_get_stats(const wc_cellwise *stepper, wc_cellwise_stats *stats)
  * of it; a buffer reserved for every record of an interval is never compacted (the tests
  * compare the two bit for bit). */
 WC_NODISCARD wc_status wc_cellwise_reserve_records(wc_cellwise *stepper, size_t records);
-const wc_cellwise_failure *wc_cellwise_last_failure(const wc_cellwise *stepper);
 
 #endif /* WC_CELLWISE_H */

@@ -34,7 +34,7 @@ struct wc_cellwise_exchange {
   MPI_Comm comm; /* a private duplicate */
   int rank, size, record_size, slots;
   long intervals;
-  size_t flight_bytes, max_flight_bytes; /* the messages sent and not yet taken, and their bound */
+  size_t max_flight_bytes; /* of the messages sent and not yet taken, beyond this interval's */
   int32_t n_send, n_recv;
   int n_send_peers, n_recv_peers;
   send_peer *send;
@@ -64,7 +64,6 @@ static void free_slots(wc_cellwise_exchange *ex) {
     peer->capacity = NULL;
     peer->request = NULL;
   }
-  ex->flight_bytes = 0;
 }
 
 static wc_status allocate_slots(wc_cellwise_exchange *ex, int slots) {
@@ -83,8 +82,7 @@ static wc_status allocate_slots(wc_cellwise_exchange *ex, int slots) {
 
 /* A message that has been taken: its buffer goes back to the heap, so that the memory of
  * the messages in flight is what the ranks below have not taken yet. */
-static void release(wc_cellwise_exchange *ex, send_peer *peer, int slot) {
-  ex->flight_bytes -= peer->capacity[slot] * sizeof(double);
+static void release(send_peer *peer, int slot) {
   free(peer->buffer[slot]);
   peer->buffer[slot] = NULL;
   peer->capacity[slot] = 0;
@@ -96,25 +94,34 @@ static wc_status settle(wc_cellwise_exchange *ex, send_peer *peer, int slot) {
   const double wait_start = MPI_Wtime();
   WC_CALL(wc_mpi_status(MPI_Wait(&peer->request[slot], MPI_STATUS_IGNORE), __FILE__, __LINE__, "MPI_Wait"));
   ex->wait_s += MPI_Wtime() - wait_start;
-  release(ex, peer, slot);
+  release(peer, slot);
   return WC_OK;
 }
 
-/* Release the messages taken since the last look; then, while those in flight hold more
- * than their bound, wait for the oldest (the rank below is that far behind). */
+/* Release the messages taken since the last look; then, while those of earlier intervals
+ * still in flight hold more than their bound, wait for the oldest (the rank below is that
+ * far behind). This interval's slot is left alone. */
 static wc_status settle_flight(wc_cellwise_exchange *ex) {
+  const int current = (int)(ex->intervals % ex->slots);
+  size_t bytes = 0;
   for (int p = 0; p < ex->n_send_peers; p++) {
     send_peer *peer = &ex->send[p];
     for (int s = 0; s < ex->slots; s++) {
-      if (peer->request[s] == MPI_REQUEST_NULL) continue;
+      if (s == current || peer->request[s] == MPI_REQUEST_NULL) continue;
       int done = 0;
       WC_CALL(wc_mpi_status(MPI_Test(&peer->request[s], &done, MPI_STATUS_IGNORE), __FILE__, __LINE__, "MPI_Test"));
-      if (done) release(ex, peer, s);
+      if (done) release(peer, s);
+      else bytes += peer->capacity[s] * sizeof(double);
     }
   }
-  for (long k = ex->intervals - ex->slots + 1; k < ex->intervals && ex->flight_bytes > ex->max_flight_bytes; k++) {
+  for (long k = ex->intervals - ex->slots + 1; k < ex->intervals && bytes > ex->max_flight_bytes; k++) {
     if (k < 0) continue;
-    for (int p = 0; p < ex->n_send_peers; p++) WC_CALL(settle(ex, &ex->send[p], (int)(k % ex->slots)));
+    for (int p = 0; p < ex->n_send_peers; p++) {
+      send_peer *peer = &ex->send[p];
+      const int slot = (int)(k % ex->slots);
+      if (peer->request[slot] != MPI_REQUEST_NULL) bytes -= peer->capacity[slot] * sizeof(double);
+      WC_CALL(settle(ex, peer, slot));
+    }
   }
   return WC_OK;
 }
@@ -239,9 +246,7 @@ wc_status wc_cellwise_exchange_cell_done(wc_cellwise_exchange *ex, int32_t send_
   /* The message of `slots` intervals ago must have been taken before its slot is reused. */
   if (peer->remaining == peer->count) WC_CALL(settle(ex, peer, slot));
   const size_t length = failed ? 0 : (size_t)count * (size_t)ex->record_size;
-  const size_t capacity_before = peer->capacity[slot];
   WC_CALL(reserve(&peer->buffer[slot], &peer->capacity[slot], header + peer->used + length));
-  ex->flight_bytes += (peer->capacity[slot] - capacity_before) * sizeof(double);
   double *message = peer->buffer[slot];
   message[1 + 2 * j] = (double)peer->used;
   message[2 + 2 * j] = failed ? 0.0 : (double)count;
@@ -254,7 +259,6 @@ wc_status wc_cellwise_exchange_cell_done(wc_cellwise_exchange *ex, int32_t send_
   const size_t message_size = header + peer->used;
   double *fitted = realloc(message, message_size * sizeof *message);
   if (fitted != NULL) {
-    ex->flight_bytes -= (peer->capacity[slot] - message_size) * sizeof(double);
     peer->buffer[slot] = message = fitted;
     peer->capacity[slot] = message_size;
   }

@@ -119,9 +119,9 @@ static wc_status sum_over_ranks(const loop_job *job, double *values, int count, 
  * the upstream rank hardly waited. But the balance of the work moves with the seasons:
  * over 2001-2005 the ranks waited 12.9 s and 9.6 s with a lag of 3 and 3.9 s and 8.3 s
  * with 60, where the upstream rank can bank up to two months' lead while the rank below
- * is the slower and spend it when it is the slower itself. Sixty intervals in flight hold
- * sixty messages per neighbour (~150 kB each on that basin) and delay the agreement on a
- * failure by as much simulated time, a few seconds of the run.
+ * is the slower and spend it when it is the slower itself. The records in flight that a
+ * lead needs are bounded by memory (wc_cellwise.c, FLIGHT_BYTES_PER_CELL), and a failure
+ * is agreed up to sixty intervals of simulated time late, a few seconds of the run.
  */
 enum { LAG_INTERVALS = 60, INTERVALS_IN_FLIGHT = LAG_INTERVALS + 1 };
 
@@ -148,6 +148,12 @@ static void remember_failure(loop_state *loop, wc_status status) {
   if (loop->failure != WC_OK) return;
   loop->failure = status;
   snprintf(loop->message, sizeof loop->message, "%s", wc_error_message());
+}
+
+/* This rank's failure, its message the current error again, to be agreed on. */
+static wc_status recall_failure(const loop_state *loop) {
+  if (loop->failure == WC_OK) return WC_OK;
+  return wc_error_set(loop->failure, __FILE__, __LINE__, "%s", loop->message);
 }
 
 /* This rank's station cell rows at the interval's end, or (not distributed) the totals. */
@@ -197,11 +203,7 @@ static wc_status complete_interval(const loop_job *job, wc_model *model, const w
     WC_CALL(wc_mpi_status(MPI_Waitall(flight->n_requests, flight->request, MPI_STATUSES_IGNORE), __FILE__, __LINE__,
                           "MPI_Waitall"));
   loop->wait_s += wall_seconds() - wait_start;
-  if (flight->first < job->size) {
-    wc_status mine = flight->mine < job->size ? loop->failure : WC_OK;
-    if (mine != WC_OK) wc_error_set(mine, __FILE__, __LINE__, "%s", loop->message);
-    return agree(job, mine);
-  }
+  if (flight->first < job->size) return agree(job, flight->mine < job->size ? recall_failure(loop) : WC_OK);
   if (!flight->output_due) return WC_OK;
   bool writes = !job->distributed || job->rank == 0;
   if (!writes) return WC_OK;
@@ -235,10 +237,7 @@ static wc_status run_interval(const wc_basin *basin, wc_model *model, wc_forcing
                                     values.temperature_min_c, values.temperature_max_c);
     if (status != WC_OK) remember_failure(loop, status);
   }
-  if (!job->lagged) {
-    if (loop->failure != WC_OK) wc_error_set(loop->failure, __FILE__, __LINE__, "%s", loop->message);
-    WC_CALL(agree(job, loop->failure));
-  }
+  if (!job->lagged) WC_CALL(agree(job, recall_failure(loop)));
   if (loop->failure != WC_OK) return wc_integrator_pass(integrator, (double)(t_end - o->start));
   wc_status status = wc_integrator_advance(integrator, (double)(t_end - o->start));
   if (status != WC_OK) {
@@ -257,13 +256,13 @@ static wc_status run_loop(const wc_basin *basin, wc_model *model, wc_forcing *fo
   loop_state loop = {.failure = WC_OK};
   loop.n_rows = job->distributed ? job->n_station_cells * WC_FLUX_COUNT : (int32_t)n_totals;
   interval_in_flight flight[INTERVALS_IN_FLIGHT] = {{0}};
-  const long lag = job->lagged ? LAG_INTERVALS : 0;
+  const long lag = job->lagged ? LAG_INTERVALS : 0, in_flight = lag + 1; /* of `flight` in use */
   double *weather = calloc((size_t)n * 4 + 1, sizeof *weather);
   loop.totals = calloc(n_totals, sizeof *loop.totals);
   loop.totals_before = calloc(n_totals, sizeof *loop.totals_before);
   loop.samples = calloc((size_t)stations->count + 1, sizeof *loop.samples);
   bool rows_ok = true;
-  for (int k = 0; k < INTERVALS_IN_FLIGHT; ++k) {
+  for (int k = 0; k < in_flight; ++k) {
     flight[k].rows = calloc((size_t)loop.n_rows + 1, sizeof *flight[k].rows);
     rows_ok = rows_ok && flight[k].rows;
   }
@@ -277,7 +276,7 @@ static wc_status run_loop(const wc_basin *basin, wc_model *model, wc_forcing *fo
   for (wc_time_s t = o->start; t < o->end; t += (wc_time_s)o->step_s, ++interval) {
     wc_time_s t_end = t + (wc_time_s)o->step_s;
     WC_CALL_GOTO(status, done, run_interval(basin, model, forcing, o, integrator, job, &loop, weather, t));
-    interval_in_flight *now = &flight[interval % INTERVALS_IN_FLIGHT];
+    interval_in_flight *now = &flight[interval % in_flight];
     now->t_end = t_end;
     now->output_start = output_start;
     now->output_due = (double)(t_end - output_start) >= o->output_interval_s || t_end >= o->end;
@@ -298,16 +297,15 @@ static wc_status run_loop(const wc_basin *basin, wc_model *model, wc_forcing *fo
     if (interval >= lag)
       WC_CALL_GOTO(status, done,
                    complete_interval(job, model, stations, output, context, &loop,
-                                     &flight[(interval - lag) % INTERVALS_IN_FLIGHT]));
+                                     &flight[(interval - lag) % in_flight]));
     progress_update(&progress, t_end, o, t_end >= o->end);
   }
   for (long j = interval - lag > 0 ? interval - lag : 0; j < interval; ++j) { /* the older ones first */
-    interval_in_flight *last = &flight[j % INTERVALS_IN_FLIGHT];
+    interval_in_flight *last = &flight[j % in_flight];
     if (last->active) WC_CALL_GOTO(status, done, complete_interval(job, model, stations, output, context, &loop, last));
   }
   /* A failure of the last output (rank 0's own) has not been agreed yet. */
-  if (loop.failure != WC_OK) wc_error_set(loop.failure, __FILE__, __LINE__, "%s", loop.message);
-  WC_CALL_GOTO(status, done, agree(job, loop.failure));
+  WC_CALL_GOTO(status, done, agree(job, recall_failure(&loop)));
   wc_budgets_compute(basin, model, wc_integrator_state(integrator), wc_integrator_flux_totals(integrator),
                      report->budget_end);
   WC_CALL_GOTO(status, done,
