@@ -149,6 +149,19 @@ wc_status wc_cell_patterns_find(wc_cell_patterns *table, const double *jacobian,
   return WC_OK;
 }
 
+bool wc_cell_structure_closed(int n, const uint16_t *mask) {
+  wc_cell_pattern p = {.n = n};
+  for (int r = 0; r < n; r++) p.row_mask[r] = mask[r];
+  analyse(&p);
+  return p.n_fill == 0;
+}
+
+bool wc_cell_structure_within(int n, const uint16_t *inner, const uint16_t *outer) {
+  for (int r = 0; r < n; r++)
+    if (inner[r] & ~outer[r]) return false;
+  return true;
+}
+
 const wc_cell_pattern *wc_cell_patterns_get(const wc_cell_patterns *table, uint16_t index) {
   return table->pattern[index];
 }

@@ -19,6 +19,7 @@
 #define WC_CELL_LU_H
 
 #include <stdbool.h>
+#include <math.h>
 #include <stdint.h>
 
 #include "wc_status.h"
@@ -106,6 +107,96 @@ static inline void wc_cell_pattern_multiply(const wc_cell_pattern *p, const doub
   for (int r = 0; r < p->n; r++) {
     double s = 0.0;
     for (int i = p->entry_start[r]; i < p->entry_start[r + 1]; i++) s += jacobian[p->entry_position[i]] * v[p->entry_column[i]];
+    out[r] = s;
+  }
+}
+
+/* ---- A structure known when the caller is compiled ---------------------------------------
+ *
+ * The same factors over one structure given as constant row masks (bit c of row r):
+ * `entries`, J's non-zeros (the diagonal is added), and `closed`, those with the fill of
+ * elimination, which must add no further fill (wc_cell_structure_closed). Called with n a
+ * constant and the masks static const arrays, every loop unrolls and every test folds:
+ * straight-line code over fixed offsets, with no lists to read, no table to look the
+ * structure up in, and the operations in the order of the lists above (the same results,
+ * but for the sign of a zero). Entries of J outside `entries` are ignored; in the
+ * structure but zero in a cell's J, they cost an operation on a zero.
+ *
+ *   wc_cell_lu_fixed lu;  wc_cell_lu_fixed_factor(8, ENTRIES, CLOSED, jacobian, d h, &lu);
+ *   wc_cell_lu_fixed_solve(8, CLOSED, &lu, b);
+ */
+#define WC_CELL_LU_INLINE static inline __attribute__((always_inline))
+
+typedef struct wc_cell_lu_fixed {
+  double a[WC_CELL_LU_MAX_STATES * WC_CELL_LU_MAX_STATES]; /* row stride n */
+  double diagonal_inverse[WC_CELL_LU_MAX_STATES];
+} wc_cell_lu_fixed;
+
+/* Whether elimination of `mask` (plus the diagonal) fills no entry outside it. */
+bool wc_cell_structure_closed(int n, const uint16_t *mask);
+/* Whether every entry of `inner` is one of `outer`. */
+bool wc_cell_structure_within(int n, const uint16_t *inner, const uint16_t *outer);
+
+WC_CELL_LU_INLINE bool wc_cell_lu_fixed_factor(const int n, const uint16_t *entries, const uint16_t *closed,
+                                               const double *jacobian, double dh, wc_cell_lu_fixed *lu) {
+  double *a = lu->a;
+#pragma GCC unroll 16
+  for (int r = 0; r < n; r++)
+#pragma GCC unroll 16
+    for (int c = 0; c < n; c++)
+      if ((closed[r] | 1u << r) >> c & 1u)
+        a[r * n + c] = ((entries[r] | 1u << r) >> c & 1u) ? -dh * jacobian[r * n + c] : 0.0;
+#pragma GCC unroll 16
+  for (int k = 0; k < n; k++) a[k * n + k] += 1.0;
+#pragma GCC unroll 16
+  for (int k = 0; k < n; k++) {
+    double pivot = a[k * n + k];
+    if (!(fabs(pivot) > 1e-12)) return false;
+    double inverse = 1.0 / pivot;
+    lu->diagonal_inverse[k] = inverse;
+#pragma GCC unroll 16
+    for (int r = k + 1; r < n; r++)
+      if (closed[r] >> k & 1u) a[r * n + k] *= inverse;
+#pragma GCC unroll 16
+    for (int r = k + 1; r < n; r++)
+      if (closed[r] >> k & 1u)
+#pragma GCC unroll 16
+        for (int c = k + 1; c < n; c++)
+          if (closed[k] >> c & 1u) a[r * n + c] -= a[r * n + k] * a[k * n + c];
+  }
+  return true;
+}
+
+WC_CELL_LU_INLINE void wc_cell_lu_fixed_solve(const int n, const uint16_t *closed, const wc_cell_lu_fixed *lu,
+                                              double *b) {
+  const double *a = lu->a;
+#pragma GCC unroll 16
+  for (int r = 1; r < n; r++) {
+    double s = b[r];
+#pragma GCC unroll 16
+    for (int c = 0; c < r; c++)
+      if (closed[r] >> c & 1u) s -= a[r * n + c] * b[c];
+    b[r] = s;
+  }
+#pragma GCC unroll 16
+  for (int r = n - 1; r >= 0; r--) {
+    double s = b[r];
+#pragma GCC unroll 16
+    for (int c = r + 1; c < n; c++)
+      if (closed[r] >> c & 1u) s -= a[r * n + c] * b[c];
+    b[r] = s * lu->diagonal_inverse[r];
+  }
+}
+
+/* out <- J v over `entries` (and the diagonal). */
+WC_CELL_LU_INLINE void wc_cell_fixed_multiply(const int n, const uint16_t *entries, const double *jacobian,
+                                              const double *v, double *out) {
+#pragma GCC unroll 16
+  for (int r = 0; r < n; r++) {
+    double s = 0.0;
+#pragma GCC unroll 16
+    for (int c = 0; c < n; c++)
+      if ((entries[r] | 1u << r) >> c & 1u) s += jacobian[r * n + c] * v[c];
     out[r] = s;
   }
 }

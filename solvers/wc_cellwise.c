@@ -74,6 +74,9 @@ struct wc_cellwise {
   uint16_t *pattern_of;  /* [n]: the structure of the cell's Jacobian in `patterns`, or
                           * NO_JACOBIAN before the first is evaluated */
   wc_cell_patterns *patterns;
+  /* The ODE's Jacobians lie within the structure the 8-state kernel is compiled for
+   * (COMPILED_ENTRIES): factors and solves in straight-line code, no structure table. */
+  bool compiled_structure;
   double *step;          /* [n]: the step each cell proposes next */
   double *typical;       /* [ns]: atol / rtol, the finite-difference scale */
   double *totals;        /* [rows][nf] */
@@ -160,6 +163,26 @@ enum { NO_JACOBIAN = UINT16_MAX };
  * crossing one cut (~50-220 kB a day). Unbounded, the Yongding's upstream rank held 27 MB
  * of them (1.2 kB a cell) with 61 slots that had grown to twice their largest message. */
 enum { FLIGHT_BYTES_PER_CELL = 256 };
+
+/* The structure of wcsim's cells (model/physics/wc_cell_jacobian.c,
+ * wc_model_jacobian_structure: lower triangular but for d NO3 / d organic N), and the
+ * same with the fill of its elimination (rows 6 and 7, column 5). The factorisation, the
+ * solves and J v over it compile to straight-line code (wc_cell_lu.h): on the 1 km
+ * Chaobai ~35% fewer instructions than down the structure table's lists. An ODE whose
+ * declared structure is not within it takes the table. */
+static const uint16_t COMPILED_ENTRIES[8] = {0x01, 0x03, 0x07, 0x0F, 0x33, 0x32, 0x57, 0xDF};
+static const uint16_t COMPILED_CLOSED[8] = {0x01, 0x03, 0x07, 0x0F, 0x33, 0x32, 0x77, 0xFF};
+
+/* The factors of one step size, by the table's structure or the compiled one. */
+typedef struct cell_factors {
+  wc_cell_lu general;
+  wc_cell_lu_fixed fixed;
+} cell_factors;
+
+ALWAYS_INLINE void factors_solve(const cell_factors *f, double *b, const bool fixed) {
+  if (fixed) wc_cell_lu_fixed_solve(8, COMPILED_CLOSED, &f->fixed, b);
+  else wc_cell_lu_solve(&f->general, b);
+}
 
 _Static_assert(WC_CELLWISE_MAX_STATES <= WC_CELL_LU_MAX_STATES, "cell LU too small for the stepper's cells");
 
@@ -258,7 +281,7 @@ static wc_status evaluate_jacobian(wc_cellwise *cw, int32_t node, double t, cons
       shifted[c] = y[c];
     }
   }
-  WC_CALL(wc_cell_patterns_find(cw->patterns, jac, &cw->pattern_of[node]));
+  if (!cw->compiled_structure) WC_CALL(wc_cell_patterns_find(cw->patterns, jac, &cw->pattern_of[node]));
   cw->stats.jacobian_evals++;
   return WC_OK;
 }
@@ -354,9 +377,10 @@ typedef enum stage_result { STAGE_CONVERGED = 0, STAGE_SLOW, STAGE_NONFINITE, ST
 /* On entry Y is the predictor; on STAGE_CONVERGED `e` holds the rates at Y (the point the
  * update uses) and Y is within NEWTON_TOLERANCE of the stage's solution. On failure `last`
  * is the last point evaluated. */
-ALWAYS_INLINE stage_result newton_stage(wc_cellwise *cw, int32_t node, double t, const wc_cell_lu *factor,
+ALWAYS_INLINE stage_result newton_stage(wc_cellwise *cw, int32_t node, double t, const cell_factors *factor,
                                         const double *weight, double dh, const double *rhs, double *Y, cell_eval *e,
-                                        double *last, double *rate_estimate /* squared */, const int ns, const int nt) {
+                                        double *last, double *rate_estimate /* squared */, const int ns, const int nt,
+                                        const bool fixed) {
   double previous = 0.0;
   for (int it = 0; it < NEWTON_MAX_ITERS; it++) {
     wc_status status = eval_cell_sized(cw, node, t, Y, e, ns, nt);
@@ -368,7 +392,7 @@ ALWAYS_INLINE stage_result newton_stage(wc_cellwise *cw, int32_t node, double t,
     cw->stats.newton_iters++;
     double correction[WC_CELLWISE_MAX_STATES];
     for (int k = 0; k < ns; k++) correction[k] = Y[k] - rhs[k] - dh * e->ydot[k];
-    wc_cell_lu_solve(factor, correction);
+    factors_solve(factor, correction, fixed);
     /* Squares throughout: the norm, the rate and the limits. */
     double norm = weighted_mean_square(ns, weight, correction);
     if (norm != norm) return STAGE_NONFINITE;
@@ -414,8 +438,13 @@ static wc_status cell_failure(wc_cellwise *cw, int32_t node, double s, const dou
                       cw->t + s, what, worst >= 0 && names ? "; state " : "", worst >= 0 && names ? names[worst] : "");
 }
 
+/* `factor` is computed before its first use (factored_h starts at -1, no step size), which
+ * GCC cannot follow through the loop; zeroing it for every cell would cost more than the
+ * factorisation it guards. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, double interval, const int ns,
-                                             const int nt) {
+                                             const int nt, const bool fixed) {
   const int nf = cw->nf, size = record_size(nt);
   const int *target = cw->ode->transport_target;
   double *y = cw->y + (size_t)node * (size_t)ns;
@@ -447,7 +476,7 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
   double s = 0.0, h = fmin(cw->step[node] > 0 ? cw->step[node] : interval * FIRST_STEP_FRACTION, interval);
   double proposed = h;
   double inflow_at_s[WC_CELLWISE_MAX_TRANSPORT] = {0}, cumulative[WC_CELLWISE_MAX_TRANSPORT] = {0};
-  wc_cell_lu factor;
+  cell_factors factor;
   double factored_h = -1.0;
   bool fresh_jacobian = false;
   double rate_estimate = 1.0; /* Newton's convergence rate (squared), carried between stages */
@@ -461,7 +490,10 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
     }
     const double dh = TRBDF2_D * h;
     if (h != factored_h) {
-      if (!wc_cell_lu_factor(wc_cell_patterns_get(cw->patterns, cw->pattern_of[node]), jac, dh, &factor)) {
+      bool regular = fixed ? wc_cell_lu_fixed_factor(8, COMPILED_ENTRIES, COMPILED_CLOSED, jac, dh, &factor.fixed)
+                           : wc_cell_lu_factor(wc_cell_patterns_get(cw->patterns, cw->pattern_of[node]), jac, dh,
+                                               &factor.general);
+      if (!regular) {
         h *= 0.25;
         factored_h = -1.0;
         if (++attempts > MAX_ATTEMPTS_PER_STEP || h < MIN_STEP_FRACTION * interval)
@@ -490,21 +522,23 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
       rhs[k] = y[k] + dh * e1.ydot[k] + U2[k];
       delta[k] = TRBDF2_GAMMA * h * e1.ydot[k] + U2[k];
     }
-    wc_cell_lu_solve(&factor, delta);
+    factors_solve(&factor, delta, fixed);
     for (int k = 0; k < ns; k++) Y2[k] = y[k] + delta[k];
     stage_result result = newton_stage(cw, node, cw->t + s + TRBDF2_GAMMA * h, &factor, weight, dh, rhs, Y2, &e2, last,
-                                       &rate_estimate, ns, nt);
+                                       &rate_estimate, ns, nt, fixed);
     if (result == STAGE_CONVERGED) {
       double moved[WC_CELLWISE_MAX_STATES], j_step[WC_CELLWISE_MAX_STATES]; /* J (Y2 - y) */
       for (int k = 0; k < ns; k++) moved[k] = Y2[k] - y[k];
-      wc_cell_pattern_multiply(factor.pattern, jac, moved, j_step);
+      if (fixed) wc_cell_fixed_multiply(8, COMPILED_ENTRIES, jac, moved, j_step);
+      else wc_cell_pattern_multiply(factor.general.pattern, jac, moved, j_step);
       for (int k = 0; k < ns; k++) {
         rhs[k] = y[k] + TRBDF2_W * h * (e1.ydot[k] + e2.ydot[k]) + U3[k];
         delta[k] = rhs[k] - y[k] + dh * (e2.ydot[k] - j_step[k]);
       }
-      wc_cell_lu_solve(&factor, delta);
+      factors_solve(&factor, delta, fixed);
       for (int k = 0; k < ns; k++) Y3[k] = y[k] + delta[k];
-      result = newton_stage(cw, node, cw->t + s + h, &factor, weight, dh, rhs, Y3, &e3, last, &rate_estimate, ns, nt);
+      result = newton_stage(cw, node, cw->t + s + h, &factor, weight, dh, rhs, Y3, &e3, last, &rate_estimate, ns, nt,
+                            fixed);
     }
     if (result == STAGE_ERROR) return cw->callback_status; /* the cell function's message stands */
     if (result != STAGE_CONVERGED) {
@@ -536,7 +570,7 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
       y_new[k] = y[k] + h * (TRBDF2_W * (e1.ydot[k] + e2.ydot[k]) + TRBDF2_D * e3.ydot[k]) + U3[k];
       error[k] = h * (error_weight[0] * e1.ydot[k] + error_weight[1] * e2.ydot[k] + error_weight[2] * e3.ydot[k]);
     }
-    wc_cell_lu_solve(&factor, error); /* Hosea and Shampine's filter for stiff components */
+    factors_solve(&factor, error, fixed); /* Hosea and Shampine's filter for stiff components */
     for (int k = 0; k < ns; k++)
       weight[k] = 1.0 / (cw->rtol * larger(fabs(y[k]), fabs(y_new[k])) + cw->ode->abs_tolerance[k]);
     double err = weighted_max(ns, weight, error);
@@ -607,12 +641,15 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
   return WC_OK;
 }
 
-/* The body above, compiled once with the sizes of wcsim's model known to the compiler (8
- * states, water and N carried): its loops unroll (6% fewer instructions). */
+/* The body above, compiled with the sizes of wcsim's model known to the compiler (8
+ * states, water and N carried: its loops unroll, 6% fewer instructions), and with its
+ * Jacobians' structure (COMPILED_ENTRIES). */
 static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval) {
-  if (cw->ns == 8 && cw->nt == 2) return integrate_cell_sized(cw, node, interval, 8, 2);
-  return integrate_cell_sized(cw, node, interval, cw->ns, cw->nt);
+  if (cw->compiled_structure) return integrate_cell_sized(cw, node, interval, 8, 2, true);
+  if (cw->ns == 8 && cw->nt == 2) return integrate_cell_sized(cw, node, interval, 8, 2, false);
+  return integrate_cell_sized(cw, node, interval, cw->ns, cw->nt, false);
 }
+#pragma GCC diagnostic pop
 
 static void halo_free(struct cellwise_halo **halo_ptr);
 
@@ -673,6 +710,11 @@ wc_status wc_cellwise_create(const wc_graph_ode *ode, double relative_tolerance,
   }
   for (int32_t i = 0; i < cw->n; i++) cw->pattern_of[i] = NO_JACOBIAN;
   for (int32_t i = 0; i < cw->n; i++) cw->position_of[i] = i;
+  /* Analytic Jacobians only: differences could leave rounding outside the structure. */
+  cw->compiled_structure = cw->ns == 8 && cw->nt == 2 && ode->cell_jacobian && ode->jacobian_structure &&
+                           wc_cell_structure_within(8, ode->jacobian_structure, COMPILED_ENTRIES) &&
+                           wc_cell_structure_within(8, COMPILED_ENTRIES, COMPILED_CLOSED) &&
+                           wc_cell_structure_closed(8, COMPILED_CLOSED);
   for (size_t k = 0; k < ns; k++) cw->typical[k] = ode->abs_tolerance[k] / relative_tolerance;
   int32_t m = 0;
   for (int32_t i = 0; i < cw->n; i++) {
@@ -910,6 +952,7 @@ const double *wc_cellwise_outlet_totals(const wc_cellwise *cw) { return cw->n_ou
 int32_t wc_cellwise_outlet_count(const wc_cellwise *cw) { return cw->n_outlets; }
 const int32_t *wc_cellwise_outlets(const wc_cellwise *cw) { return cw->outlets; }
 void wc_cellwise_get_stats(const wc_cellwise *cw, wc_cellwise_stats *stats) { *stats = cw->stats; }
+bool wc_cellwise_uses_compiled_structure(const wc_cellwise *cw) { return cw->compiled_structure; }
 
 wc_status wc_cellwise_reserve_records(wc_cellwise *cw, size_t records) {
   const size_t cap = records * (size_t)record_size(cw->nt);

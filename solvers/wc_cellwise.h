@@ -121,6 +121,10 @@ const double *wc_cellwise_outlet_totals(const wc_cellwise *stepper);
 int32_t wc_cellwise_outlet_count(const wc_cellwise *stepper);
 const int32_t *wc_cellwise_outlets(const wc_cellwise *stepper);
 void wc_cellwise_get_stats(const wc_cellwise *stepper, wc_cellwise_stats *stats);
+/* Whether the factorisations and solves run as straight-line code compiled for the ODE's
+ * Jacobian structure (wcsim's model: wc_graph_ode.jacobian_structure) rather than down the
+ * lists of a structure table; the results are the same (tests/unit/test_model_physics.c). */
+bool wc_cellwise_uses_compiled_structure(const wc_cellwise *stepper);
 const wc_cellwise_failure *wc_cellwise_last_failure(const wc_cellwise *stepper);
 
 /* Room for `records` step records (of all cells of an interval) from now on. Without it the

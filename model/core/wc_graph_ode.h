@@ -83,6 +83,10 @@ typedef struct wc_graph_ode {
 
   wc_cell_rhs_fn cell_rhs;
   wc_cell_jacobian_fn cell_jacobian; /* may be NULL */
+  /* Where cell_jacobian's block may be non-zero: bit c of row r for d ydot_r / d y_c
+   * ([n_states] masks, n_states <= 16); outside it the block is zero for every cell and
+   * state. NULL: anywhere. A stepper compiled for the structure uses it (wc_cellwise.c). */
+  const uint16_t *jacobian_structure;
   void *context;                     /* passed to the callbacks */
 } wc_graph_ode;
 

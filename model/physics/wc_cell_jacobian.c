@@ -22,6 +22,23 @@
 #include "wc_cube_root.h"
 #include "wc_model_private.h"
 
+/* Where the block below can be non-zero: lower triangular in the state order (water from
+ * snow down through soil and groundwater to the surface, then the N stores fed by them),
+ * but for d NO3 / d organic N (mineralisation). Reservoir cells' entries lie within it. */
+#define BIT(state) (1u << WC_STATE_##state)
+const uint16_t wc_model_jacobian_structure[WC_STATE_COUNT] = {
+    [WC_STATE_SNOW] = BIT(SNOW),
+    [WC_STATE_SOIL] = BIT(SNOW) | BIT(SOIL),
+    [WC_STATE_GROUNDWATER] = BIT(SNOW) | BIT(SOIL) | BIT(GROUNDWATER),
+    [WC_STATE_SURFACE] = BIT(SNOW) | BIT(SOIL) | BIT(GROUNDWATER) | BIT(SURFACE),
+    [WC_STATE_NO3] = BIT(SNOW) | BIT(SOIL) | BIT(NO3) | BIT(ORGANIC_N),
+    [WC_STATE_ORGANIC_N] = BIT(SOIL) | BIT(NO3) | BIT(ORGANIC_N),
+    [WC_STATE_GROUNDWATER_N] = BIT(SNOW) | BIT(SOIL) | BIT(GROUNDWATER) | BIT(NO3) | BIT(GROUNDWATER_N),
+    [WC_STATE_SURFACE_N] = BIT(SNOW) | BIT(SOIL) | BIT(GROUNDWATER) | BIT(SURFACE) | BIT(NO3) | BIT(GROUNDWATER_N) |
+                           BIT(SURFACE_N),
+};
+#undef BIT
+
 /* d wc_positive(x) / dx, at 0 the slope above: what a forward difference sees of an empty store */
 static inline double step_of(double x) { return x >= 0 ? 1.0 : 0.0; }
 

@@ -239,6 +239,7 @@ static void fill_ode(wc_model *model, const wc_scenario *scenario) {
       .flux_abs_tolerance = model->flux_abs_tolerance,
       .cell_rhs = wc_model_cell_rhs,
       .cell_jacobian = wc_model_cell_jacobian,
+      .jacobian_structure = wc_model_jacobian_structure,
       .context = model,
   };
 }

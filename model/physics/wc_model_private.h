@@ -137,6 +137,8 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
  * outflow itself (wc_model_surface_outflow) in *outflow. */
 wc_status wc_model_cell_jacobian(void *context, double t, int32_t node, const double *y, const double *inflow,
                                  double *block, double *gradient);
+/* Where the block of wc_model_cell_jacobian can be non-zero, of every cell (row masks). */
+extern const uint16_t wc_model_jacobian_structure[WC_STATE_COUNT];
 double wc_model_surface_outflow_slope(const wc_model *model, const wc_cell_static *cell, double surface_mm,
                                       double *outflow);
 

@@ -484,6 +484,7 @@ static void jacobian_matches_difference_quotients(void) {
   enum { NS = WC_STATE_COUNT, NT = WC_TRANSPORT_COUNT, NR = NS + NT };
   const wc_graph_ode *ode = wc_model_ode(model);
   CU_ASSERT_PTR_NOT_NULL_FATAL(ode->cell_jacobian);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ode->jacobian_structure);
   unsigned seed = 4242;
   wc_time_s start;
   CU_ASSERT_TRUE_FATAL(wc_time_parse("2001-03-20", &start, NULL));
@@ -503,6 +504,16 @@ static void jacobian_matches_difference_quotients(void) {
       inflow[0] = uniform(&seed, 0, 1e-3);
       inflow[1] = uniform(&seed, 0, 1e-6);
       CU_ASSERT_EQUAL_FATAL(ode->cell_jacobian(ode->context, 0, i, y, inflow, block, gradient), WC_OK);
+      /* Non-zero only where the declared structure says it may be (a stepper compiled for
+       * the structure reads nothing else). */
+      for (int r = 0; r < NS; ++r)
+        for (int c = 0; c < NS; ++c)
+          if (block[r * NS + c] != 0.0 && !(ode->jacobian_structure[r] >> c & 1u)) {
+            fprintf(stderr, "cell %d, d %s / d %s = %.6e outside the declared structure\n", (int)i, ode->state_names[r],
+                    ode->state_names[c], block[r * NS + c]);
+            CU_FAIL("a Jacobian entry outside wc_model_jacobian_structure");
+            return;
+          }
       double rates[3][NR]; /* at y, y + h e_c, y - h e_c: ydot then outflow */
       CU_ASSERT_EQUAL_FATAL(ode->cell_rhs(ode->context, 0, i, y, inflow, rates[0], rates[0] + NS, NULL), WC_OK);
       double scale[NR]; /* a row's rounding is relative to its largest rate */
