@@ -236,13 +236,20 @@ static inline uint64_t nonfinite_bits(const double *v, int n) {
   return any; /* the sign bit is set if a value is not finite */
 }
 
-/* The cell's own rates at y (inflow enters the stages as amounts, so it is zero here).
- * WC_ERR_NUMERICS when a rate is not finite. */
-ALWAYS_INLINE wc_status eval_cell_sized(wc_cellwise *cw, int32_t node, double t, const double *y, cell_eval *e,
-                                        const int ns, const int nt) {
+/* The cell's own rates at y (inflow enters the stages as amounts, so it is zero here),
+ * not checked: Newton's iterations find a non-finite rate in their correction's norm, and
+ * outflows and flux rates are checked when a step is booked (a check at every call was 4%
+ * of the instructions). */
+ALWAYS_INLINE wc_status eval_rates(wc_cellwise *cw, int32_t node, double t, const double *y, cell_eval *e) {
   static const double no_inflow[WC_CELLWISE_MAX_TRANSPORT] = {0};
   cw->stats.cell_calls++;
-  wc_status status = cw->ode->cell_rhs(cw->ode->context, t, node, y, no_inflow, e->ydot, e->outflow, e->flux);
+  return cw->ode->cell_rhs(cw->ode->context, t, node, y, no_inflow, e->ydot, e->outflow, e->flux);
+}
+
+/* The same, WC_ERR_NUMERICS when a rate is not finite. */
+ALWAYS_INLINE wc_status eval_cell_sized(wc_cellwise *cw, int32_t node, double t, const double *y, cell_eval *e,
+                                        const int ns, const int nt) {
+  wc_status status = eval_rates(cw, node, t, y, e);
   if (status != WC_OK) return status;
   /* Flux rates are checked when a step is booked, which is where they count. */
   if (!((nonfinite_bits(e->ydot, ns) | nonfinite_bits(e->outflow, nt)) >> 63)) return WC_OK;
@@ -379,12 +386,10 @@ typedef enum stage_result { STAGE_CONVERGED = 0, STAGE_SLOW, STAGE_NONFINITE, ST
  * is the last point evaluated. */
 ALWAYS_INLINE stage_result newton_stage(wc_cellwise *cw, int32_t node, double t, const cell_factors *factor,
                                         const double *weight, double dh, const double *rhs, double *Y, cell_eval *e,
-                                        double *last, double *rate_estimate /* squared */, const int ns, const int nt,
-                                        const bool fixed) {
+                                        double *last, double *rate_estimate /* squared */, const int ns, const bool fixed) {
   double previous = 0.0;
   for (int it = 0; it < NEWTON_MAX_ITERS; it++) {
-    wc_status status = eval_cell_sized(cw, node, t, Y, e, ns, nt);
-    if (status == WC_ERR_NUMERICS) return STAGE_NONFINITE;
+    wc_status status = eval_rates(cw, node, t, Y, e);
     if (status != WC_OK) {
       cw->callback_status = status;
       return STAGE_ERROR;
@@ -395,7 +400,7 @@ ALWAYS_INLINE stage_result newton_stage(wc_cellwise *cw, int32_t node, double t,
     factors_solve(factor, correction, fixed);
     /* Squares throughout: the norm, the rate and the limits. */
     double norm = weighted_mean_square(ns, weight, correction);
-    if (norm != norm) return STAGE_NONFINITE;
+    if (!(norm <= DBL_MAX)) return STAGE_NONFINITE; /* a rate, and so the correction, not finite */
     /* The convergence rate, as CVODE keeps it: observed over this stage's iterations,
      * carried over from the cell's earlier stages for the first one. */
     double observed = it > 0 ? norm / previous : 0.0;
@@ -526,7 +531,7 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
     factors_solve(&factor, delta, fixed);
     for (int k = 0; k < ns; k++) Y2[k] = y[k] + delta[k];
     stage_result result = newton_stage(cw, node, cw->t + s + TRBDF2_GAMMA * h, &factor, weight, dh, rhs, Y2, &e2, last,
-                                       &rate_estimate, ns, nt, fixed);
+                                       &rate_estimate, ns, fixed);
     if (result == STAGE_CONVERGED) {
       double moved[WC_CELLWISE_MAX_STATES], j_step[WC_CELLWISE_MAX_STATES]; /* J (Y2 - y) */
       for (int k = 0; k < ns; k++) moved[k] = Y2[k] - y[k];
@@ -538,8 +543,7 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
       }
       factors_solve(&factor, delta, fixed);
       for (int k = 0; k < ns; k++) Y3[k] = y[k] + delta[k];
-      result = newton_stage(cw, node, cw->t + s + h, &factor, weight, dh, rhs, Y3, &e3, last, &rate_estimate, ns, nt,
-                            fixed);
+      result = newton_stage(cw, node, cw->t + s + h, &factor, weight, dh, rhs, Y3, &e3, last, &rate_estimate, ns, fixed);
     }
     if (result == STAGE_ERROR) return cw->callback_status; /* the cell function's message stands */
     if (result != STAGE_CONVERGED) {
@@ -575,13 +579,17 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
     for (int k = 0; k < ns; k++)
       weight[k] = 1.0 / (cw->rtol * larger(fabs(y[k]), fabs(y_new[k])) + cw->ode->abs_tolerance[k]);
     double err = weighted_max(ns, weight, error);
+    /* The stages' outflows go to the downstream cell: not finite, the step is refused. */
+    if ((nonfinite_bits(e2.outflow, nt) | nonfinite_bits(e3.outflow, nt)) >> 63) err = NAN;
     double factor_next = err > 0.0 ? 0.9 * wc_cube_root(1.0 / err) : 5.0;
     if (!(factor_next > 0.2)) factor_next = 0.2;
     if (factor_next > 5.0) factor_next = 5.0;
     if (!(err <= 1.0)) {
       cw->stats.rejected_steps++;
       if (++attempts > MAX_ATTEMPTS_PER_STEP || h < MIN_STEP_FRACTION * interval)
-        return cell_failure(cw, node, s, weight, y_new, y, !isfinite(err), "error test fails at every step size");
+        return cell_failure(cw, node, s, weight, y_new, y, !isfinite(err),
+                            isfinite(err) ? "error test fails at every step size"
+                                          : "non-finite outflow or error estimate at every step size");
       /* The next try assumes err ~ h^3. Where a step straddles a kink of the rates (a
        * store running dry, the soil reaching field capacity, infiltration beyond Ksat)
        * the error shrinks much more slowly, and the first step of a day was cut 2-4

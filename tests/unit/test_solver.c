@@ -97,6 +97,7 @@ typedef struct reservoirs {
   int nan_rank;       /* ... on this rank only */
   int32_t error_node; /* this node returns WC_ERR_INPUT (on nan_rank) */
   bool nan_in_flux;   /* nan_node's NaN goes into its budget flux, its rates stay finite */
+  bool nan_in_outflow; /* ... or into its outflow alone */
 } reservoirs;
 
 static wc_status reservoir_rhs(void *context, double t, int32_t node, const double *y, const double *inflow,
@@ -107,7 +108,8 @@ static wc_status reservoir_rhs(void *context, double t, int32_t node, const doub
   ydot[0] = inflow[0] + m->source[node] - out;
   if (flux) flux[0] = m->source[node];
   if (node == m->nan_node && t > m->nan_after_s && mpi_rank() == m->nan_rank) {
-    if (!m->nan_in_flux) ydot[0] = NAN;
+    if (m->nan_in_outflow) outflow[0] = NAN;
+    else if (!m->nan_in_flux) ydot[0] = NAN;
     else if (flux) flux[0] = NAN;
   }
   if (node == m->error_node && mpi_rank() == m->nan_rank)
@@ -131,7 +133,7 @@ static const char *const reservoir_names[1] = {"storage_mm"};
 
 static reservoirs reservoirs_make(wc_test_csr graph, double k) {
   reservoirs m = {graph, malloc((size_t)graph.n * sizeof(double)), calloc((size_t)graph.n, sizeof(double)), -1, 0, 0,
-                  -1, false};
+                  -1, false, false};
   for (int32_t i = 0; i < graph.n; i++) m.k_per_s[i] = k;
   return m;
 }
@@ -1000,6 +1002,23 @@ static void test_cellwise_failures(void) {
   CU_ASSERT_PTR_NOT_NULL(strstr(wc_error_message(), "non-finite budget rate"));
   wc_integrator_destroy(&integ);
   m.nan_in_flux = false;
+
+  /* A NaN in the outflow alone (what the downstream cell would receive; the cell's own
+   * rates finite): no step is booked with it, and the cell is named. */
+  m.nan_in_outflow = true;
+  integ = make_case_integrator(&ode, CELLWISE_CASE, 1e-6);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
+  CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
+  CU_ASSERT_EQUAL(wc_integrator_advance(integ, 3600.0), WC_OK);
+  wc_error_clear();
+  CU_ASSERT_EQUAL(wc_integrator_advance(integ, 7200.0), WC_ERR_NUMERICS);
+  CU_ASSERT_EQUAL(wc_integrator_last_failure(integ)->node, 7);
+  CU_ASSERT_TRUE(wc_integrator_last_failure(integ)->nonfinite);
+  CU_ASSERT_TRUE(isfinite(wc_integrator_state(integ)[8])); /* nothing of it reached the cell below */
+  CU_ASSERT_PTR_NOT_NULL(strstr(wc_error_message(), "non-finite outflow"));
+  if (mpi_rank() == 0) printf("\n  message: %s", wc_error_message());
+  wc_integrator_destroy(&integ);
+  m.nan_in_outflow = false;
 
   m.nan_node = -1;
   m.error_node = 2;
