@@ -109,6 +109,7 @@ static wc_status run(const char *yaml, double step_s, double factor, double stor
                                    .output_interval_s = 86400.0};
   wc_integrator_options_default(&options.integrator);
   options.integrator.relative_tolerance = scenario->solver.relative_tolerance;
+  options.integrator.method = scenario->solver.method; /* as `wcsim run` does: cell by cell by default */
   if (status == WC_OK)
     status = wc_simulation_run(basin, model, forcing, &options, collect, result, MPI_COMM_NULL, &result->report);
   wc_forcing_destroy(&forcing);
@@ -224,8 +225,10 @@ static void water_use_reduces_the_flow(void) {
   CU_ASSERT(taken > 0 && taken <= 6e7 * (1 + 1e-9));
   CU_ASSERT(basin_end->n_use_kg > 0);
   CU_ASSERT(gubeikou_less > 0);
-  /* Each run is accurate to the solver's tolerance (rtol 1e-4), so the difference of two
-   * is bounded by the use only up to a few 1e-4 of the flow. */
+  /* Each run is accurate to ~1e-4 of the annual volume (cell by cell at rtol 1e-4,
+   * docs/solver.md), so the difference of two is bounded by the use only up to a few 1e-4
+   * of the flow. (BDF's ~1e-3 does not hold that bound: rounding-level changes to the
+   * cell function moved its difference by 2e-3 of the flow.) */
   CU_ASSERT(miyun_less > 0.5 * taken && miyun_less <= taken + 1e-3 * a.outlet_volume_m3);
   CU_ASSERT(fabs(b.report.water_closure) < 1e-9 && b.report.worst_water_closure < 1e-9);
   CU_ASSERT(fabs(b.report.n_closure) < 1e-9 && b.report.worst_n_closure < 1e-9);
