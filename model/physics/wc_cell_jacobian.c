@@ -50,14 +50,15 @@ static inline double unit_power_slope(double x, double e) {
   return x > 0 ? e * pow(x, e - 1.0) : 0.0;
 }
 
-/* min(1, store / full) and its slope (d_store: that of the store itself); `if_no_full`
- * when the store has no size (full <= 0). Full, the slope is 0, as above it. */
-static inline double share_of_full(double store, double full, double if_no_full, double d_store, double *slope) {
+/* min(1, store / full) and its slope (d_store: that of the store itself), given
+ * per_full = 1 / full as the cell function uses it; `if_no_full` when the store has no
+ * size (per_full 0). Full, the slope is 0, as above it. */
+static inline double share_of_full(double store, double per_full, double if_no_full, double d_store, double *slope) {
   *slope = 0.0;
-  if (!(full > 0)) return if_no_full;
-  double share = store / full;
+  if (!(per_full > 0)) return if_no_full;
+  double share = store * per_full;
   if (share >= 1.0) return 1.0;
-  *slope = d_store / full;
+  *slope = d_store * per_full;
   return share;
 }
 
@@ -70,22 +71,21 @@ double wc_model_surface_outflow_slope(const wc_model *model, const wc_cell_stati
     return model->release_per_s + (v >= model->reservoir_store[cell->reservoir].capacity_mm ? model->spill_per_s : 0.0);
   }
   /* The same cube root serves the outflow and its slope (wc_model_surface_outflow). */
-  double depth_m = v * 1e-3;
   if (!cell->is_channel) {
     /* q ~ depth^(5/3): the slope is 5/3 of q / v */
+    double depth_m = v * 1e-3;
     double c = wc_cube_root(depth_m);
-    double per_mm = c * c * cell->slope_sqrt / cell->manning_n / model->cell_size_m;
+    double per_mm = 1e-3 * c * c * cell->outflow_coefficient; /* q = v per_mm */
     *outflow = v * per_mm;
     return (5.0 / 3.0) * per_mm;
   }
-  /* A R^(2/3) with R = A / (w + 2 A / w): d/dA = R^(2/3) (1 + 2/3 w / (w + 2 depth)) */
-  double area_m2 = depth_m * model->cell_area_m2 / cell->link_length_m;
-  double width = cell->channel_width_m;
-  double wetted = width + 2.0 * (area_m2 / width);
-  double c = wc_cube_root(area_m2 / wetted);
-  double conveyance = c * c * cell->slope_sqrt / model->parameters.channel_manning_n; /* q / A */
-  *outflow = area_m2 * conveyance / model->cell_area_m2 * 1e3;
-  return conveyance * (1.0 + (2.0 / 3.0) * width / wetted) / cell->link_length_m;
+  /* A R^(2/3) with R = A w / (w^2 + 2 A): d/dA = R^(2/3) (1 + 2/3 w^2 / (w^2 + 2 A)) */
+  double area_m2 = v * cell->channel_area_per_mm;
+  double width = cell->channel_width_m, wetted_w = width * width + 2.0 * area_m2;
+  double c = wc_cube_root(area_m2 * width / wetted_w);
+  double conveyance = c * c * cell->outflow_coefficient; /* q / A, in mm/s per m2 */
+  *outflow = area_m2 * conveyance;
+  return conveyance * (1.0 + (2.0 / 3.0) * width * width / wetted_w) * cell->channel_area_per_mm;
 }
 
 static void reservoir_jacobian(const wc_model *model, const wc_cell_static *cell, const wc_cell_forcing *f,
@@ -162,7 +162,7 @@ wc_status wc_model_cell_jacobian(void *context, double t, int32_t node, const do
 
   /* Saturation excess: infiltrating x wetness^e; wetness = min(1, soil / saturation). */
   double dwet_dsoil;
-  double wetness = share_of_full(soil, cell->saturation_mm, 1.0, d_soil, &dwet_dsoil);
+  double wetness = share_of_full(soil, cell->per_saturation_mm, 1.0, d_soil, &dwet_dsoil);
   double share = wc_unit_power(wetness, p->saturation_excess_exponent);
   double dshare_dsoil = unit_power_slope(wetness, p->saturation_excess_exponent) * dwet_dsoil;
   double saturation_excess = infiltrating * share;
@@ -176,15 +176,14 @@ wc_status wc_model_cell_jacobian(void *context, double t, int32_t node, const do
   double drunoff_dsoil = (1.0 - prf) * dse_dsoil;
 
   /* ET below a share of field capacity; percolation of the drainable water. */
-  double et_limit = p->et_soil_fraction_of_fc * cell->field_capacity_mm;
   double det_dsoil;
-  share_of_full(soil, et_limit, 0.0, d_soil, &det_dsoil);
+  share_of_full(soil * cell->per_field_capacity_mm, model->per_et_soil_fraction, 0.0,
+                d_soil * cell->per_field_capacity_mm, &det_dsoil);
   det_dsoil *= f->pet_mm_s * (1.0 - cell->impervious);
   double drainable = 0.0, ddrain_dsoil = 0.0;
-  if (cell->saturation_mm > cell->field_capacity_mm) {
-    double span = cell->saturation_mm - cell->field_capacity_mm;
-    drainable = wc_positive(soil - cell->field_capacity_mm) / span;
-    ddrain_dsoil = soil >= cell->field_capacity_mm ? d_soil / span : 0.0;
+  if (cell->per_drainable_mm > 0) {
+    drainable = wc_positive(soil - cell->field_capacity_mm) * cell->per_drainable_mm;
+    ddrain_dsoil = soil >= cell->field_capacity_mm ? d_soil * cell->per_drainable_mm : 0.0;
   }
   double percolation = cell->ksat_mm_per_s * wc_unit_power(drainable, p->percolation_exponent);
   double dperc_dsoil = cell->ksat_mm_per_s * unit_power_slope(drainable, p->percolation_exponent) * ddrain_dsoil;
@@ -205,14 +204,14 @@ wc_status wc_model_cell_jacobian(void *context, double t, int32_t node, const do
 
   double t_factor = f->temperature_factor;
   double dmoist_dsoil;
-  double moisture = share_of_full(soil, cell->field_capacity_mm, 0.0, d_soil, &dmoist_dsoil);
+  double moisture = share_of_full(soil, cell->per_field_capacity_mm, 0.0, d_soil, &dmoist_dsoil);
   double k_min = cell->mineralisation_per_s * t_factor;
   double dmin_dsoil = k_min * dmoist_dsoil * organic, dmin_dorg = k_min * moisture * d_org;
   double half = p->uptake_half_saturation_kg_per_ha;
   double duptake_dno3 = f->uptake_demand_kg_ha_s * half / ((no3 + half) * (no3 + half)) * d_no3;
   double dn_threshold = p->denitrification_wetness;
-  double wet = wc_positive(wetness - dn_threshold) / (1.0 - dn_threshold);
-  double dwetn_dsoil = wetness >= dn_threshold ? dwet_dsoil / (1.0 - dn_threshold) : 0.0;
+  double wet = wc_positive(wetness - dn_threshold) * model->per_denitrification_span;
+  double dwetn_dsoil = wetness >= dn_threshold ? dwet_dsoil * model->per_denitrification_span : 0.0;
   double k_den = model->denitrification_per_s * t_factor;
   double dden_dsoil = k_den * 2.0 * wet * dwetn_dsoil * no3, dden_dno3 = k_den * wet * wet * d_no3;
 

@@ -18,26 +18,42 @@ static inline double two_thirds_power(double x) {
   return c * c;
 }
 
+void wc_model_derive_outflow(const wc_model *model, wc_cell_static *cell) {
+  if (cell->is_channel) {
+    cell->outflow_coefficient =
+        cell->slope_sqrt / model->parameters.channel_manning_n / model->cell_area_m2 * 1e3; /* m3/s -> mm/s */
+    cell->channel_area_per_mm = 1e-3 * model->cell_area_m2 / cell->link_length_m;
+  } else {
+    cell->outflow_coefficient = cell->slope_sqrt / cell->manning_n * 1e3 / model->cell_size_m; /* m2/s -> mm/s */
+    cell->channel_area_per_mm = 0.0;
+  }
+}
+
+static inline double inverse_or_zero(double x) { return x > 0 ? 1.0 / x : 0.0; }
+
+void wc_model_derive_soil(wc_cell_static *cell) {
+  cell->per_field_capacity_mm = inverse_or_zero(cell->field_capacity_mm);
+  cell->per_saturation_mm = inverse_or_zero(cell->saturation_mm);
+  cell->per_drainable_mm = inverse_or_zero(cell->saturation_mm - cell->field_capacity_mm);
+}
+
 double wc_model_surface_outflow(const wc_model *model, const wc_cell_static *cell, double surface_mm) {
   double v = wc_positive(surface_mm);
   if (cell->reservoir >= 0) {
     /* Level-pool reservoir: release proportional to storage, plus fast spill above capacity. */
     return v * model->release_per_s + wc_positive(v - model->reservoir_store[cell->reservoir].capacity_mm) * model->spill_per_s;
   }
-  double depth_m = v * 1e-3;
   if (!cell->is_channel) {
     /* Sheet flow, Manning: q = h^(5/3) sqrt(S) / n per metre of width, over the cell's width. */
-    double q_m2_s = depth_m * two_thirds_power(depth_m) * cell->slope_sqrt / cell->manning_n;
-    return q_m2_s * 1e3 / model->cell_size_m;
+    double depth_m = v * 1e-3;
+    return depth_m * two_thirds_power(depth_m) * cell->outflow_coefficient;
   }
-  /* Channel reach of the link's length: rectangular section, Manning with R = A/(w + 2y). */
-  double volume_m3 = depth_m * model->cell_area_m2;
-  double area_m2 = volume_m3 / cell->link_length_m;
+  /* Channel reach of the link's length: rectangular section, Manning with
+   * R = A / (w + 2 A / w) = A w / (w^2 + 2 A) (one division on the way to q, not three). */
+  double area_m2 = v * cell->channel_area_per_mm;
   double width = cell->channel_width_m;
-  double depth = area_m2 / width;
-  double radius = area_m2 / (width + 2.0 * depth);
-  double q_m3_s = area_m2 * two_thirds_power(radius) * cell->slope_sqrt / model->parameters.channel_manning_n;
-  return q_m3_s / model->cell_area_m2 * 1e3;
+  double radius = area_m2 * width / (width * width + 2.0 * area_m2);
+  return area_m2 * two_thirds_power(radius) * cell->outflow_coefficient;
 }
 
 /* Share of a demand a store can supply: S/(S + k), 1/2 at S = k, 0 when empty. */
@@ -109,7 +125,10 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
   double pervious = water_in - sealed_runoff;
   double infiltration_excess = wc_positive(pervious - cell->ksat_mm_per_s);
   double infiltrating = pervious - infiltration_excess;
-  double wetness = cell->saturation_mm > 0 ? wc_at_most_one(soil / cell->saturation_mm) : 1.0;
+  /* Shares of the soil's sizes by multiplication (the inverses are set once): a division
+   * is 13+ cycles on the path of every Newton iteration. */
+  double wetness = cell->per_saturation_mm > 0 ? wc_at_most_one(soil * cell->per_saturation_mm) : 1.0;
+  double soil_per_fc = soil * cell->per_field_capacity_mm; /* 0 without a field capacity */
   double saturation_excess = infiltrating * wc_unit_power(wetness, p->saturation_excess_exponent);
   double to_soil = infiltrating - saturation_excess;
   /* Part of the excess finds macropores and fractured rock to the groundwater (HBV sends
@@ -120,11 +139,8 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
 
   /* Soil: ET at PET above a share of field capacity, linearly less below; percolation of
    * the drainable water above field capacity. */
-  double et_limit = p->et_soil_fraction_of_fc * cell->field_capacity_mm;
-  double et = f->pet_mm_s * (1.0 - cell->impervious) * (et_limit > 0 ? wc_at_most_one(soil / et_limit) : 0);
-  double drainable = cell->saturation_mm > cell->field_capacity_mm
-                         ? wc_positive(soil - cell->field_capacity_mm) / (cell->saturation_mm - cell->field_capacity_mm)
-                         : 0;
+  double et = f->pet_mm_s * (1.0 - cell->impervious) * wc_at_most_one(soil_per_fc * model->per_et_soil_fraction);
+  double drainable = wc_positive(soil - cell->field_capacity_mm) * cell->per_drainable_mm;
   double percolation = cell->ksat_mm_per_s * wc_unit_power(drainable, p->percolation_exponent);
   double baseflow = model->baseflow_per_s * groundwater;
 
@@ -138,11 +154,11 @@ wc_status wc_model_cell_rhs(void *context, double t, int32_t node, const double 
   /* Ammonia escapes from the applied inorganic N (urea, ammonium in manure) on the spot. */
   double volatilisation = p->fertiliser_volatilisation_fraction * fertiliser[WC_FERTILISER_INORGANIC];
   double t_factor = f->temperature_factor;
-  double moisture = cell->field_capacity_mm > 0 ? wc_at_most_one(soil / cell->field_capacity_mm) : 0;
+  double moisture = wc_at_most_one(soil_per_fc);
   double mineralisation = cell->mineralisation_per_s * t_factor * moisture * organic;
   double uptake = f->uptake_demand_kg_ha_s * no3 / (no3 + p->uptake_half_saturation_kg_per_ha);
   double returned = cell->uptake_return * uptake;
-  double wet = wc_positive(wetness - p->denitrification_wetness) / (1.0 - p->denitrification_wetness);
+  double wet = wc_positive(wetness - p->denitrification_wetness) * model->per_denitrification_span;
   double denitrification = model->denitrification_per_s * t_factor * wet * wet * no3;
   double groundwater_c = groundwater_n / (groundwater + WC_GROUNDWATER_GUARD_MM);
   double baseflow_n = groundwater_c * baseflow;

@@ -181,6 +181,8 @@ static wc_status fill_cells(wc_model *model) {
     c->ksat_mm_per_s = basin->soil_ksat_mm_per_h[cell] / 3600.0;
     c->field_capacity_mm = basin->soil_field_capacity_mm[cell];
     c->saturation_mm = basin->soil_saturation_mm[cell];
+    wc_model_derive_soil(c);
+    wc_model_derive_outflow(model, c);
 
     double x = basin->grid.x_left_m + (graph->col[i] + 0.5) * model->cell_size_m;
     double y = basin->grid.y_top_m - (graph->row[i] + 0.5) * model->cell_size_m;
@@ -253,6 +255,8 @@ static void derive_rates(wc_model *model) {
   model->denitrification_per_s = p->denitrification_per_day / SECONDS_PER_DAY;
   model->groundwater_denitrification_per_s = p->groundwater_denitrification_per_day / SECONDS_PER_DAY;
   model->reservoir_retention_per_s = p->reservoir_tn_retention_per_day / SECONDS_PER_DAY;
+  model->per_et_soil_fraction = p->et_soil_fraction_of_fc > 0 ? 1.0 / p->et_soil_fraction_of_fc : 0.0;
+  model->per_denitrification_span = 1.0 / (1.0 - p->denitrification_wetness);
 }
 
 static wc_status model_build(wc_model *model, const wc_scenario *scenario) {
@@ -362,6 +366,7 @@ void wc_model_set_parameters(wc_model *model, const wc_parameters *parameters) {
                                   parameters->stream_retention_small_per_day / sqrt(fmax(1.0, area_km2))) /
                              SECONDS_PER_DAY;
     c->use_half_storage_mm = wc_model_use_half_storage_mm(model, c);
+    wc_model_derive_outflow(model, c);
     c->uptake_return = parameters->litter_return_fraction;
     const wc_land_use_class *cls = cell_land_use(basin, cell);
     if (cls) {
@@ -376,6 +381,7 @@ void wc_model_override_surface(wc_model *model, double impervious_fraction, doub
     model->cells[i].impervious = impervious_fraction;
     model->cells[i].ksat_mm_per_s = ksat_mm_per_h / 3600.0;
     model->cells[i].manning_n = manning_n;
+    wc_model_derive_outflow(model, &model->cells[i]);
   }
 }
 

@@ -43,11 +43,20 @@ typedef struct wc_cell_static {
   double link_length_m;     /* along the D8 link (cell size at an outlet) */
   double manning_n;         /* overland roughness (land use) */
   double channel_width_m;
+  /* Manning's law in the states' units, worked out once (wc_model_derive_outflow), so that
+   * the cell function divides only by the states: on a hillslope q [mm/s] =
+   * outflow_coefficient d^(5/3) with d the depth in m; in a channel q = outflow_coefficient
+   * A R^(2/3), the cross-section A = channel_area_per_mm v [m2]. */
+  double outflow_coefficient;
+  double channel_area_per_mm;
   double retention_k20_per_s; /* in-stream TN retention at 20 degC (channel cells) */
   /* surface and soil */
   double impervious;
   double ksat_mm_per_s;
   double field_capacity_mm, saturation_mm;
+  /* Their inverses, and that of the drainable span (saturation - field capacity), each 0
+   * where the size is not positive: the cell function multiplies (wc_model_derive_soil). */
+  double per_field_capacity_mm, per_saturation_mm, per_drainable_mm;
   double uptake_annual_kg_ha; /* N uptake potential per year */
   double uptake_return;       /* share of uptake back to the organic pool */
   double mineralisation_per_s; /* of the active organic pool at 20 degC, by land use */
@@ -115,6 +124,8 @@ struct wc_model {
   /* rates derived from parameters, per second */
   double melt_mm_s_c, baseflow_per_s, release_per_s, spill_per_s, denitrification_per_s,
       groundwater_denitrification_per_s, reservoir_retention_per_s;
+  double per_et_soil_fraction;      /* 1 / et_soil_fraction_of_fc, 0 if that is not positive */
+  double per_denitrification_span;  /* 1 / (1 - denitrification_wetness) */
   wc_graph_ode ode;
   /* A rank-local model (wc_model_create_local): the basin node of each model node, and
    * its own copy of the local graph; both NULL for a model of the whole basin. */
@@ -139,6 +150,11 @@ wc_status wc_model_cell_jacobian(void *context, double t, int32_t node, const do
                                  double *block, double *gradient);
 /* Where the block of wc_model_cell_jacobian can be non-zero, of every cell (row masks). */
 extern const uint16_t wc_model_jacobian_structure[WC_STATE_COUNT];
+/* Set outflow_coefficient and channel_area_per_mm from the cell's slope, roughness, link
+ * and width (again whenever those change). */
+void wc_model_derive_outflow(const wc_model *model, wc_cell_static *cell);
+/* Set the inverses of the cell's soil sizes (per_field_capacity_mm ...). */
+void wc_model_derive_soil(wc_cell_static *cell);
 double wc_model_surface_outflow_slope(const wc_model *model, const wc_cell_static *cell, double surface_mm,
                                       double *outflow);
 
