@@ -188,6 +188,8 @@ _Static_assert(WC_CELLWISE_MAX_STATES <= WC_CELL_LU_MAX_STATES, "cell LU too sma
 
 /* max(a, b) inline: fmax is a call to libm (1% of a run in the error weights). */
 static inline double larger(double a, double b) { return a > b ? a : b; }
+/* NaN if b is: a weight of a non-finite state fails the error test. */
+static inline double smaller(double a, double b) { return a < b ? a : b; }
 
 static inline double weighted_max(int ns, const double *weight, const double *v) {
   double largest = 0;
@@ -475,6 +477,13 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
   cw->buffered[cw->n_buffered++] = node;
   cw->stats.cell_intervals++;
   double s = 0.0, h = fmin(cw->step[node] > 0 ? cw->step[node] : interval * FIRST_STEP_FRACTION, interval);
+  /* Newton's weights 1 / (rtol |y| + atol) at the step's start: worked out once per state
+   * the cell reaches (the error test's at the step's end become the next step's), not at
+   * every attempt; the error test's, of max(|y|, |y_new|), are the smaller of the two,
+   * the same bits as computed directly (rounding is monotone). Divisions are what this
+   * kernel waits on (docs/solver.md). */
+  double newton_weight[WC_CELLWISE_MAX_STATES];
+  for (int k = 0; k < ns; k++) newton_weight[k] = 1.0 / (cw->rtol * fabs(y[k]) + cw->ode->abs_tolerance[k]);
   double proposed = h;
   double inflow_at_s[WC_CELLWISE_MAX_TRANSPORT] = {0}, cumulative[WC_CELLWISE_MAX_TRANSPORT] = {0};
   cell_factors factor;
@@ -504,8 +513,7 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
       }
       factored_h = h;
     }
-    double weight[WC_CELLWISE_MAX_STATES];
-    for (int k = 0; k < ns; k++) weight[k] = 1.0 / (cw->rtol * fabs(y[k]) + cw->ode->abs_tolerance[k]);
+    const double *weight = newton_weight;
     double in2[WC_CELLWISE_MAX_TRANSPORT], in3[WC_CELLWISE_MAX_TRANSPORT];
     inflow_until(cw, node, s + TRBDF2_GAMMA * h, in2, nt);
     inflow_until(cw, node, last_step ? interval : s + h, in3, nt);
@@ -572,8 +580,12 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
       error[k] = h * (error_weight[0] * e1.ydot[k] + error_weight[1] * e2.ydot[k] + error_weight[2] * e3.ydot[k]);
     }
     factors_solve(&factor, error, fixed); /* Hosea and Shampine's filter for stiff components */
-    for (int k = 0; k < ns; k++)
-      weight[k] = 1.0 / (cw->rtol * larger(fabs(y[k]), fabs(y_new[k])) + cw->ode->abs_tolerance[k]);
+    double end_weight[WC_CELLWISE_MAX_STATES], error_weight_now[WC_CELLWISE_MAX_STATES];
+    for (int k = 0; k < ns; k++) {
+      end_weight[k] = 1.0 / (cw->rtol * fabs(y_new[k]) + cw->ode->abs_tolerance[k]);
+      error_weight_now[k] = smaller(newton_weight[k], end_weight[k]);
+    }
+    weight = error_weight_now;
     double err = weighted_max(ns, weight, error);
     /* The stages' outflows go to the downstream cell: not finite, the step is refused. */
     if ((nonfinite_bits(e2.outflow, nt) | nonfinite_bits(e3.outflow, nt)) >> 63) err = NAN;
@@ -642,6 +654,7 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
                         &c[2 * nt + k]);
     }
     memcpy(y, y_new, (size_t)ns * sizeof *y);
+    memcpy(newton_weight, end_weight, (size_t)ns * sizeof *y);
     for (int k = 0; k < nt; k++) inflow_at_s[k] = in3[k];
     /* The next step starts from the last stage's rates (evaluated at the stage's
      * solution, within the Newton tolerance of y_new). */
