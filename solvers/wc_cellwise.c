@@ -307,14 +307,16 @@ enum { RECORD_END = 0, RECORD_START = 1, RECORD_CUMULATIVE = 2 };
  * (at 0, gamma h, h) integrated, plus a constant rate that makes the whole step's amount
  * the booked one. As the cubic c1 x + c2 x^2 + c3 x^3, worked out once when the step is
  * booked (add_sent_until evaluates it for every downstream stage). */
-static inline void step_coefficients(double rate0, double rate_gamma, double rate1, double h, double amount,
+static inline void step_coefficients(double rate0, double rate_gamma, double rate1, double per_s, double amount,
                                      double *c1, double *c2, double *c3) {
   const double g = TRBDF2_GAMMA;
   /* the Lagrange basis on (0, g, 1), integrated from 0 to 1 */
   const double f0 = 1.0 / 3 - (1 + g) / 2 + g, f1 = 1.0 / 3 - 0.5, f2 = 1.0 / 3 - g / 2;
-  double a0 = rate0 / g, a1 = rate_gamma / (g * (g - 1)), a2 = rate1 / (1 - g);
-  double whole = a0 * f0 + a1 * f1 + a2 * f2, per_s = 1.0 / h;
-  *c3 = (a0 + a1 + a2) / 3 * (per_s * per_s);
+  /* Multiplications by the constants' inverses (folded by the compiler), and the step's
+   * 1 / h from the caller: no division here. */
+  double a0 = rate0 * (1.0 / g), a1 = rate_gamma * (1.0 / (g * (g - 1))), a2 = rate1 * (1.0 / (1 - g));
+  double whole = a0 * f0 + a1 * f1 + a2 * f2;
+  *c3 = (a0 + a1 + a2) * (1.0 / 3) * (per_s * per_s);
   *c2 = -((1 + g) * a0 + a1 + g * a2) / 2 * per_s;
   *c1 = g * a0 + (amount * per_s - whole);
 }
@@ -648,9 +650,10 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
     rec[RECORD_END] = s_new;
     rec[RECORD_START] = s;
     double *c = rec + RECORD_CUMULATIVE + nt;
+    const double per_s = 1.0 / (s_new - s);
     for (int k = 0; k < nt; k++) {
       rec[RECORD_CUMULATIVE + k] = cumulative[k];
-      step_coefficients(e1.outflow[k], e2.outflow[k], e3.outflow[k], s_new - s, amount[k], &c[k], &c[nt + k],
+      step_coefficients(e1.outflow[k], e2.outflow[k], e3.outflow[k], per_s, amount[k], &c[k], &c[nt + k],
                         &c[2 * nt + k]);
     }
     memcpy(y, y_new, (size_t)ns * sizeof *y);
