@@ -18,8 +18,8 @@
 #ifndef WC_CELL_LU_H
 #define WC_CELL_LU_H
 
-#include <stdbool.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "wc_status.h"

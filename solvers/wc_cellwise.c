@@ -168,7 +168,7 @@ enum { FLIGHT_BYTES_PER_CELL = 256 };
  * wc_model_jacobian_structure: lower triangular but for d NO3 / d organic N), and the
  * same with the fill of its elimination (rows 6 and 7, column 5). The factorisation, the
  * solves and J v over it compile to straight-line code (wc_cell_lu.h): on the 1 km
- * Chaobai ~35% fewer instructions than down the structure table's lists. An ODE whose
+ * Chaobai the stepper took 28% fewer instructions than down the structure table's lists. An ODE whose
  * declared structure is not within it takes the table. */
 static const uint16_t COMPILED_ENTRIES[8] = {0x01, 0x03, 0x07, 0x0F, 0x33, 0x32, 0x57, 0xDF};
 static const uint16_t COMPILED_CLOSED[8] = {0x01, 0x03, 0x07, 0x0F, 0x33, 0x32, 0x77, 0xFF};
@@ -186,9 +186,8 @@ ALWAYS_INLINE void factors_solve(const cell_factors *f, double *b, const bool fi
 
 _Static_assert(WC_CELLWISE_MAX_STATES <= WC_CELL_LU_MAX_STATES, "cell LU too small for the stepper's cells");
 
-/* max(a, b) inline: fmax is a call to libm (1% of a run in the error weights). */
-static inline double larger(double a, double b) { return a > b ? a : b; }
-/* NaN if b is: a weight of a non-finite state fails the error test. */
+/* min(a, b) inline (fmin is a call to libm); NaN if b is: a weight of a non-finite state
+ * fails the error test. */
 static inline double smaller(double a, double b) { return a < b ? a : b; }
 
 static inline double weighted_max(int ns, const double *weight, const double *v) {
@@ -358,8 +357,7 @@ ALWAYS_INLINE void inflow_until(const wc_cellwise *cw, int32_t node, double s, d
     const wc_graph_ode *ode = cw->ode;
     for (int32_t u = ode->upstream_start[node]; u < ode->upstream_start[node + 1]; u++) {
       int32_t up = ode->upstream_index[u];
-      add_sent_until(cw->records + (size_t)cw->record_start[up] * (size_t)size, cw->record_count[up], s, amount,
-                           nt);
+      add_sent_until(cw->records + (size_t)cw->record_start[up] * (size_t)size, cw->record_count[up], s, amount, nt);
     }
     return;
   }
@@ -368,7 +366,7 @@ ALWAYS_INLINE void inflow_until(const wc_cellwise *cw, int32_t node, double s, d
     int32_t source = sources->source[j];
     if (source < cw->n)
       add_sent_until(cw->records + (size_t)cw->record_start[source] * (size_t)size, cw->record_count[source], s,
-                           amount, nt);
+                     amount, nt);
     else {
       int32_t count;
       const double *records = wc_cellwise_exchange_records(halo->exchange, source - cw->n, &count);
