@@ -173,8 +173,9 @@ enum { FLIGHT_BYTES_PER_CELL = 256 };
 static const uint16_t COMPILED_ENTRIES[8] = {0x01, 0x03, 0x07, 0x0F, 0x33, 0x32, 0x57, 0xDF};
 static const uint16_t COMPILED_CLOSED[8] = {0x01, 0x03, 0x07, 0x0F, 0x33, 0x32, 0x77, 0xFF};
 
-/* The factors of one step size, by the table's structure or the compiled one. */
-typedef struct cell_factors {
+/* The factors of one step size, by the table's structure or the compiled one (a stepper
+ * uses one kind throughout). */
+typedef union cell_factors {
   wc_cell_lu general;
   wc_cell_lu_fixed fixed;
 } cell_factors;
@@ -580,12 +581,12 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
       error[k] = h * (error_weight[0] * e1.ydot[k] + error_weight[1] * e2.ydot[k] + error_weight[2] * e3.ydot[k]);
     }
     factors_solve(&factor, error, fixed); /* Hosea and Shampine's filter for stiff components */
-    double end_weight[WC_CELLWISE_MAX_STATES], error_weight_now[WC_CELLWISE_MAX_STATES];
+    double end_weight[WC_CELLWISE_MAX_STATES], error_test_weight[WC_CELLWISE_MAX_STATES];
     for (int k = 0; k < ns; k++) {
       end_weight[k] = 1.0 / (cw->rtol * fabs(y_new[k]) + cw->ode->abs_tolerance[k]);
-      error_weight_now[k] = smaller(newton_weight[k], end_weight[k]);
+      error_test_weight[k] = smaller(newton_weight[k], end_weight[k]);
     }
-    weight = error_weight_now;
+    weight = error_test_weight;
     double err = weighted_max(ns, weight, error);
     /* The stages' outflows go to the downstream cell: not finite, the step is refused. */
     if ((nonfinite_bits(e2.outflow, nt) | nonfinite_bits(e3.outflow, nt)) >> 63) err = NAN;

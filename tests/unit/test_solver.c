@@ -963,6 +963,21 @@ static void test_cellwise_records_compacted(void) {
   reservoirs_free(&m);
 }
 
+/* The 10-reservoir chain below, cell by cell from 5 mm each: the first hour passes, the
+ * second fails in cell 7 (its fault starts at 5000 s). The integrator, for the caller's
+ * checks of the failure. */
+static wc_integrator *fail_in_the_second_hour(const wc_graph_ode *ode) {
+  wc_integrator *integ = make_case_integrator(ode, CELLWISE_CASE, 1e-6);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
+  const double y0[10] = {5, 5, 5, 5, 5, 5, 5, 5, 5, 5};
+  CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
+  CU_ASSERT_EQUAL(wc_integrator_advance(integ, 3600.0), WC_OK);
+  wc_error_clear();
+  CU_ASSERT_EQUAL(wc_integrator_advance(integ, 7200.0), WC_ERR_NUMERICS);
+  CU_ASSERT_EQUAL(wc_integrator_last_failure(integ)->node, 7);
+  return integ;
+}
+
 /* A cell that turns NaN is named, with the time it got to; a cell function's own error
  * reaches the caller unchanged. Each rank integrates its own copy here, so the faults are
  * on every rank. */
@@ -975,15 +990,8 @@ static void test_cellwise_failures(void) {
   m.nan_after_s = 5000.0;
   m.nan_rank = mpi_rank();
   wc_graph_ode ode = reservoir_ode(&m, atol);
-  wc_integrator *integ = make_case_integrator(&ode, CELLWISE_CASE, 1e-6);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
-  double y0[10] = {5, 5, 5, 5, 5, 5, 5, 5, 5, 5};
-  CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
-  CU_ASSERT_EQUAL(wc_integrator_advance(integ, 3600.0), WC_OK);
-  wc_error_clear();
-  CU_ASSERT_EQUAL(wc_integrator_advance(integ, 7200.0), WC_ERR_NUMERICS);
+  wc_integrator *integ = fail_in_the_second_hour(&ode);
   const wc_integrator_failure *f = wc_integrator_last_failure(integ);
-  CU_ASSERT_EQUAL(f->node, 7);
   CU_ASSERT_TRUE(f->nonfinite);
   CU_ASSERT_TRUE(f->t_s >= 3600.0 && f->t_s <= 5000.0);
   CU_ASSERT_PTR_NOT_NULL(strstr(wc_error_message(), "node 7"));
@@ -992,13 +1000,7 @@ static void test_cellwise_failures(void) {
 
   /* A NaN in a budget flux alone (the rates finite) is caught where the step is booked. */
   m.nan_in_flux = true;
-  integ = make_case_integrator(&ode, CELLWISE_CASE, 1e-6);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
-  CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
-  CU_ASSERT_EQUAL(wc_integrator_advance(integ, 3600.0), WC_OK);
-  wc_error_clear();
-  CU_ASSERT_EQUAL(wc_integrator_advance(integ, 7200.0), WC_ERR_NUMERICS);
-  CU_ASSERT_EQUAL(wc_integrator_last_failure(integ)->node, 7);
+  integ = fail_in_the_second_hour(&ode);
   CU_ASSERT_PTR_NOT_NULL(strstr(wc_error_message(), "non-finite budget rate"));
   wc_integrator_destroy(&integ);
   m.nan_in_flux = false;
@@ -1006,13 +1008,7 @@ static void test_cellwise_failures(void) {
   /* A NaN in the outflow alone (what the downstream cell would receive; the cell's own
    * rates finite): no step is booked with it, and the cell is named. */
   m.nan_in_outflow = true;
-  integ = make_case_integrator(&ode, CELLWISE_CASE, 1e-6);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
-  CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
-  CU_ASSERT_EQUAL(wc_integrator_advance(integ, 3600.0), WC_OK);
-  wc_error_clear();
-  CU_ASSERT_EQUAL(wc_integrator_advance(integ, 7200.0), WC_ERR_NUMERICS);
-  CU_ASSERT_EQUAL(wc_integrator_last_failure(integ)->node, 7);
+  integ = fail_in_the_second_hour(&ode);
   CU_ASSERT_TRUE(wc_integrator_last_failure(integ)->nonfinite);
   CU_ASSERT_TRUE(isfinite(wc_integrator_state(integ)[8])); /* nothing of it reached the cell below */
   CU_ASSERT_PTR_NOT_NULL(strstr(wc_error_message(), "non-finite outflow"));
@@ -1024,6 +1020,7 @@ static void test_cellwise_failures(void) {
   m.error_node = 2;
   integ = make_case_integrator(&ode, CELLWISE_CASE, 1e-6);
   CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
+  const double y0[10] = {5, 5, 5, 5, 5, 5, 5, 5, 5, 5};
   CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
   wc_error_clear();
   CU_ASSERT_EQUAL(wc_integrator_advance(integ, 60.0), WC_ERR_INPUT);
