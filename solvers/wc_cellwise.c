@@ -321,17 +321,35 @@ static inline void step_coefficients(double rate0, double rate_gamma, double rat
   *c1 = g * a0 + (amount * per_s - whole);
 }
 
+/* The most upstream sources a cell keeps a cursor for (D8 gives at most 8); a cell with
+ * more searches the rest of its sources' records by bisection. */
+enum { MAX_CURSORS = 16 };
+
 /* What one upstream cell (its `count` records at `rec`) sent from the interval's start to
- * time s, added to amount[nt]. Inline with nt known to the compiler where it is called. */
-ALWAYS_INLINE void add_sent_until(const double *rec, int32_t count, double s, double *amount, const int nt) {
+ * time s, added to amount[nt]. Inline with nt known to the compiler where it is called.
+ * `cursor` (or NULL) is where the last query of this source ended: a cell's queries
+ * move forward with its steps and back a little after a rejection, so a walk from there
+ * takes 0-1 moves, branches a processor predicts; bisection's were mispredicted, ~5% of
+ * a run (docs/solver.md). Both find the same record. */
+ALWAYS_INLINE void add_sent_until(const double *rec, int32_t count, double s, double *amount, const int nt,
+                                  int32_t *cursor) {
   if (count == 0) return;
   const int size = record_size(nt);
-  /* the first step that ends at or after s (the last if none does) */
-  int32_t lo = 0, hi = count - 1;
-  while (lo < hi) {
-    int32_t mid = (lo + hi) / 2;
-    if (rec[(size_t)mid * size + RECORD_END] < s) lo = mid + 1;
-    else hi = mid;
+  /* the first step that ends at or after s (the last if none does); ends increase */
+  int32_t lo;
+  if (cursor) {
+    lo = *cursor < count ? *cursor : count - 1;
+    while (lo < count - 1 && rec[(size_t)lo * size + RECORD_END] < s) lo++;
+    while (lo > 0 && rec[(size_t)(lo - 1) * size + RECORD_END] >= s) lo--;
+    *cursor = lo;
+  } else {
+    int32_t hi = count - 1;
+    lo = 0;
+    while (lo < hi) {
+      int32_t mid = (lo + hi) / 2;
+      if (rec[(size_t)mid * size + RECORD_END] < s) lo = mid + 1;
+      else hi = mid;
+    }
   }
   const double *r = rec + (size_t)lo * size;
   if (s >= r[RECORD_END]) {
@@ -350,28 +368,33 @@ ALWAYS_INLINE void add_sent_until(const double *rec, int32_t count, double s, do
 /* What the upstream cells of `node` sent it from the interval's start to time s of the
  * interval: [nt] amounts, summed in the order of the whole graph. Inline in the stepper's
  * body, with nt known (a call with a memset of the amounts was 4% of the instructions). */
-ALWAYS_INLINE void inflow_until(const wc_cellwise *cw, int32_t node, double s, double *amount, const int nt) {
+ALWAYS_INLINE void inflow_until(const wc_cellwise *cw, int32_t node, double s, double *amount, const int nt,
+                                int32_t cursor[MAX_CURSORS]) {
   const int size = record_size(nt);
   for (int k = 0; k < nt; k++) amount[k] = 0.0;
   const cellwise_halo *halo = cw->halo;
   if (!halo) {
     const wc_graph_ode *ode = cw->ode;
-    for (int32_t u = ode->upstream_start[node]; u < ode->upstream_start[node + 1]; u++) {
+    const int32_t first = ode->upstream_start[node];
+    for (int32_t u = first; u < ode->upstream_start[node + 1]; u++) {
       int32_t up = ode->upstream_index[u];
-      add_sent_until(cw->records + (size_t)cw->record_start[up] * (size_t)size, cw->record_count[up], s, amount, nt);
+      add_sent_until(cw->records + (size_t)cw->record_start[up] * (size_t)size, cw->record_count[up], s, amount, nt,
+                     u - first < MAX_CURSORS ? &cursor[u - first] : NULL);
     }
     return;
   }
   const wc_inflow_sources *sources = halo->sources;
-  for (int32_t j = sources->start[node]; j < sources->start[node + 1]; j++) {
+  const int32_t first = sources->start[node];
+  for (int32_t j = first; j < sources->start[node + 1]; j++) {
     int32_t source = sources->source[j];
+    int32_t *at = j - first < MAX_CURSORS ? &cursor[j - first] : NULL;
     if (source < cw->n)
       add_sent_until(cw->records + (size_t)cw->record_start[source] * (size_t)size, cw->record_count[source], s,
-                     amount, nt);
+                     amount, nt, at);
     else {
       int32_t count;
       const double *records = wc_cellwise_exchange_records(halo->exchange, source - cw->n, &count);
-      add_sent_until(records, count, s, amount, nt);
+      add_sent_until(records, count, s, amount, nt, at);
     }
   }
 }
@@ -494,6 +517,8 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
   int attempts = 0;
   long steps = 0;
   double rejected_error = -1.0, rejected_h = 0.0; /* the last error-test failure at s */
+  /* Where the stages' queries of each upstream source's records last ended (add_sent_until). */
+  int32_t cursor2[MAX_CURSORS] = {0}, cursor3[MAX_CURSORS] = {0};
   while (s < interval) {
     bool last_step = false;
     if (s + h >= interval || interval - (s + h) < 1e-3 * h) {
@@ -516,8 +541,8 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
     }
     const double *weight = newton_weight;
     double in2[WC_CELLWISE_MAX_TRANSPORT], in3[WC_CELLWISE_MAX_TRANSPORT];
-    inflow_until(cw, node, s + TRBDF2_GAMMA * h, in2, nt);
-    inflow_until(cw, node, last_step ? interval : s + h, in3, nt);
+    inflow_until(cw, node, s + TRBDF2_GAMMA * h, in2, nt, cursor2);
+    inflow_until(cw, node, last_step ? interval : s + h, in3, nt, cursor3);
     double U2[WC_CELLWISE_MAX_STATES], U3[WC_CELLWISE_MAX_STATES];
     for (int k = 0; k < ns; k++) U2[k] = U3[k] = 0.0;
     for (int k = 0; k < nt; k++) {

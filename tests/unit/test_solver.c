@@ -923,6 +923,44 @@ static void test_cellwise_converging_inflow(void) {
     }
 }
 
+/* Twenty stores drain into one, more sources than the stepper keeps record cursors for
+ * (the rest are searched by bisection): the downstream store matches
+ *   y = sum_j k_j Y_j (exp(-k_j t) - exp(-k t)) / (k - k_j)
+ * and mass is kept, whichever way a source's records are found. */
+static void test_cellwise_many_sources(void) {
+  enum { UP = 20, DAYS = 4 };
+  const double atol[1] = {1e-10}, k_down = 4e-5;
+  int32_t down[UP + 1];
+  for (int j = 0; j < UP; j++) down[j] = UP;
+  down[UP] = -1;
+  reservoirs m = reservoirs_make(wc_test_csr_make(UP + 1, down), k_down);
+  double y0[UP + 1], total = 0.0;
+  for (int j = 0; j < UP; j++) {
+    m.k_per_s[j] = 1e-5 * (1.0 + 0.37 * j); /* from hours to days: different steps */
+    y0[j] = 10.0 + j;
+    total += y0[j];
+  }
+  y0[UP] = 0.0;
+  wc_graph_ode ode = reservoir_ode(&m, atol);
+  wc_integrator *integ = make_case_integrator(&ode, CELLWISE_CASE, 1e-6);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(integ);
+  CU_ASSERT_EQUAL(wc_integrator_set_state(integ, 0.0, y0), WC_OK);
+  for (int day = 1; day <= DAYS; day++) {
+    double t = 86400.0 * day, want = 0.0, stored = 0.0;
+    CU_ASSERT_EQUAL_FATAL(wc_integrator_advance(integ, t), WC_OK);
+    for (int j = 0; j < UP; j++) {
+      double k = m.k_per_s[j];
+      want += k * y0[j] * (exp(-k * t) - exp(-k_down * t)) / (k_down - k);
+    }
+    const double *y = wc_integrator_state(integ);
+    for (int j = 0; j <= UP; j++) stored += y[j];
+    CU_ASSERT_TRUE(near("store below twenty sources", y[UP], want, 5e-4, 1e-3 * total));
+    CU_ASSERT_TRUE(near("mass below twenty sources", stored + wc_integrator_outlet_totals(integ)[0], total, 1e-13, 1.0));
+  }
+  wc_integrator_destroy(&integ);
+  reservoirs_free(&m);
+}
+
 /* The records of a large tree overflow the stepper's buffer many times an interval; compacted
  * (only those cells still to come will read kept) the results are those of a buffer that
  * holds every record of an interval, bit for bit. */
@@ -1229,6 +1267,7 @@ static void test_cell_lu_solves(void) {
 
 static CU_TestInfo cellwise_tests[] = {
     WC_TEST(test_cellwise_converging_inflow),
+    WC_TEST(test_cellwise_many_sources),
     WC_TEST(test_cellwise_records_compacted),
     WC_TEST(test_cellwise_failures),
     WC_TEST(test_cell_lu_solves),
