@@ -478,7 +478,12 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
   const double *jac = cw->jacobian + (size_t)node * cw->jacobian_stride;
   double *flux[4] = {NULL, NULL, NULL, NULL};
   for (int k = 0; k < 4 && nf > 0; k++) flux[k] = cw->flux_scratch + (size_t)k * (size_t)nf;
-  cell_eval e1 = {.flux = flux[0]}, e2 = {.flux = flux[1]}, e3 = {.flux = flux[2]};
+  /* Not zeroed: the cell function writes every rate read (zeroing the three was 3% of the
+   * stepper's time, a `rep stos` per cell and interval). */
+  cell_eval e1, e2, e3;
+  e1.flux = flux[0];
+  e2.flux = flux[1];
+  e3.flux = flux[2];
   double *spare_flux = flux[3];
 
   wc_status status = eval_cell_sized(cw, node, cw->t, y, &e1, ns, nt);
