@@ -446,8 +446,9 @@ wc_status wc_halo_wait_sends(wc_halo *halo) {
   WC_CHECK(halo->sends_started == halo->n_send_requests, WC_ERR_INTERNAL,
            "halo: wc_halo_wait_sends after %d of %d send neighbours", halo->sends_started, halo->n_send_requests);
   halo->sends_started = 0;
-  if (halo->n_send_requests > 0)
+  if (halo->n_send_requests > 0) {
     WC_MPI_CALL(MPI_Waitall(halo->n_send_requests, halo->requests + halo->n_recv_requests, MPI_STATUSES_IGNORE));
-  memset(halo->send_started, 0, (size_t)halo->n_send_requests);
+    memset(halo->send_started, 0, (size_t)halo->n_send_requests);
+  }
   return WC_OK;
 }
