@@ -192,6 +192,7 @@ static wc_status fill_cells(wc_model *model) {
     double lon = 0, lat = 40.0; /* a basin without a UTM CRS: mid-latitude of North China */
     if (zone > 0) WC_CALL(wc_utm_inverse(zone, north, x, y, &lon, &lat));
     model->latitude_deg[i] = lat;
+    model->latitude_trig[i] = wc_latitude_trig_of(lat);
   }
   for (int32_t r = 0; r < basin->n_reservoirs; ++r) {
     const wc_reservoir *reservoir = &basin->reservoirs[r];
@@ -267,6 +268,7 @@ static wc_status model_build(wc_model *model, const wc_scenario *scenario) {
   WC_MALLOC(model->y_m, (size_t)model->n, "cell y");
   WC_MALLOC(model->elevation_m, (size_t)model->n, "cell elevation");
   WC_MALLOC(model->latitude_deg, (size_t)model->n, "cell latitude");
+  WC_MALLOC(model->latitude_trig, (size_t)model->n, "cell latitude's sine, cosine and tangent");
   model->n_land_use = model->basin->n_land_use;
   WC_CHECK(model->n_land_use < INT16_MAX, WC_ERR_INPUT, "basin '%s' has %d land-use classes; at most %d are supported",
            model->basin->name, (int)model->n_land_use, INT16_MAX - 1);
@@ -317,6 +319,7 @@ void wc_model_destroy(wc_model **model) {
   free((*model)->y_m);
   free((*model)->elevation_m);
   free((*model)->latitude_deg);
+  free((*model)->latitude_trig);
   free((*model)->global_node);
   free((*model)->local_graph);
   free((*model)->use_river_mm_per_km2);
@@ -429,13 +432,13 @@ static solar_day solar_day_of(int day_of_year) {
 
 /* Hargreaves (1985) reference ET, mm/day, with extraterrestrial radiation from FAO-56 eqs
  * 21-25 (Ra in MJ m-2 day-1, times 0.408 to mm of evaporated water). */
-static double hargreaves_pet_mm_day(double latitude_deg, const solar_day *sun, double t_min_c, double t_max_c) {
+static double hargreaves_pet_mm_day(const wc_latitude_trig *phi, const solar_day *sun, double t_min_c,
+                                    double t_max_c) {
   const double pi = 3.14159265358979323846;
-  double phi = latitude_deg * pi / 180.0;
-  double x = -tan(phi) * sun->tan_delta;
+  double x = -phi->tan_phi * sun->tan_delta;
   double omega = acos(fmax(-1.0, fmin(1.0, x)));
   double ra = 24.0 * 60.0 / pi * 0.0820 * sun->dr *
-              (omega * sin(phi) * sun->sin_delta + cos(phi) * sun->cos_delta * sin(omega));
+              (omega * phi->sin_phi * sun->sin_delta + phi->cos_phi * sun->cos_delta * sin(omega));
   double t_mean = 0.5 * (t_min_c + t_max_c);
   double pet = 0.0023 * 0.408 * ra * (t_mean + 17.8) * sqrt(fmax(0.0, t_max_c - t_min_c));
   return fmax(0.0, pet);
@@ -489,7 +492,7 @@ wc_status wc_model_set_forcing(wc_model *model, wc_time_s start, double step_s, 
     const wc_cell_static *c = &model->cells[i];
     f->precipitation_mm_s = p / step_s;
     f->pet_mm_s =
-        hargreaves_pet_mm_day(model->latitude_deg[i], &sun, temperature_min_c[i], temperature_max_c[i]) / SECONDS_PER_DAY;
+        hargreaves_pet_mm_day(&model->latitude_trig[i], &sun, temperature_min_c[i], temperature_max_c[i]) / SECONDS_PER_DAY;
     /* Wet deposition: mg/L times mm of rain = mg/m2; 1 mg/m2 = 0.01 kg/ha. */
     f->n_deposition_kg_ha_s = 0.01 * model->wet_deposition_mg_l * f->precipitation_mm_s + dry;
     f->uptake_demand_kg_ha_s = t > 0 ? c->uptake_annual_kg_ha * uptake_shape : 0.0;

@@ -15,6 +15,7 @@ static wc_status gather_cells(const wc_model *whole, wc_model *local) {
   WC_MALLOC(local->y_m, (size_t)(n > 0 ? n : 1), "local cell y");
   WC_MALLOC(local->elevation_m, (size_t)(n > 0 ? n : 1), "local cell elevation");
   WC_MALLOC(local->latitude_deg, (size_t)(n > 0 ? n : 1), "local cell latitude");
+  WC_MALLOC(local->latitude_trig, (size_t)(n > 0 ? n : 1), "local cell latitude's sine, cosine and tangent");
   for (int32_t i = 0; i < n; ++i) {
     local->cells[i] = whole->cells[g[i]];
     local->forcing[i] = whole->forcing[g[i]];
@@ -22,6 +23,7 @@ static wc_status gather_cells(const wc_model *whole, wc_model *local) {
     local->y_m[i] = whole->y_m[g[i]];
     local->elevation_m[i] = whole->elevation_m[g[i]];
     local->latitude_deg[i] = whole->latitude_deg[g[i]];
+    local->latitude_trig[i] = whole->latitude_trig[g[i]];
   }
   return WC_OK;
 }
@@ -74,6 +76,7 @@ wc_status wc_model_create_local(const wc_model *whole, int32_t n_cells, const in
   local->cells = NULL;
   local->forcing = NULL;
   local->x_m = local->y_m = local->elevation_m = local->latitude_deg = NULL;
+  local->latitude_trig = NULL;
   local->global_node = NULL;
   local->local_graph = NULL;
   local->use_river_mm_per_km2 = local->use_pumping_mm_per_km2 = NULL;
