@@ -415,7 +415,8 @@ void wc_model_initial_state(const wc_model *model, double *y) {
 
 /* The sun on one day of the year (FAO-56 eqs 23-24): the same for every cell, so worked out
  * once per interval (with the per-cell terms below these were 10 libm calls per cell and
- * day, 5% of a cell-by-cell run). */
+ * day, 5% of a cell-by-cell run); the latitude's terms are the cell's, worked out once
+ * (wc_latitude_trig), which leaves the sunset angle's two calls per cell and day. */
 typedef struct solar_day {
   double dr;                     /* inverse relative distance Earth-Sun */
   double sin_delta, cos_delta, tan_delta; /* of the solar declination */
