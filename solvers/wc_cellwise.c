@@ -401,6 +401,13 @@ ALWAYS_INLINE void inflow_until(const wc_cellwise *cw, int32_t node, double s, d
 
 /* ---- Newton iteration of one stage: Y - d h f(Y) = rhs ------------------------------------- */
 
+/* The counts of the Newton iterations' calls, kept on the stack while a cell is integrated
+ * and added to the stepper's stats after it: two stores into the stepper's struct on
+ * every iteration were a steady stream of heap stores beside the model's heap reads. */
+typedef struct hot_counts {
+  int64_t cell_calls, newton_iters;
+} hot_counts;
+
 typedef enum stage_result { STAGE_CONVERGED = 0, STAGE_SLOW, STAGE_NONFINITE, STAGE_ERROR } stage_result;
 
 /* On entry Y is the predictor; on STAGE_CONVERGED `e` holds the rates at Y (the point the
@@ -408,15 +415,18 @@ typedef enum stage_result { STAGE_CONVERGED = 0, STAGE_SLOW, STAGE_NONFINITE, ST
  * is the last point evaluated. */
 ALWAYS_INLINE stage_result newton_stage(wc_cellwise *cw, int32_t node, double t, const cell_factors *factor,
                                         const double *weight, double dh, const double *rhs, double *Y, cell_eval *e,
-                                        double *last, double *rate_estimate /* squared */, const int ns, const bool fixed) {
+                                        double *last, double *rate_estimate /* squared */, hot_counts *counts,
+                                        const int ns, const bool fixed) {
+  static const double no_inflow[WC_CELLWISE_MAX_TRANSPORT] = {0};
   double previous = 0.0;
   for (int it = 0; it < NEWTON_MAX_ITERS; it++) {
-    wc_status status = eval_rates(cw, node, t, Y, e);
+    counts->cell_calls++;
+    wc_status status = cw->ode->cell_rhs(cw->ode->context, t, node, Y, no_inflow, e->ydot, e->outflow, e->flux);
     if (status != WC_OK) {
       cw->callback_status = status;
       return STAGE_ERROR;
     }
-    cw->stats.newton_iters++;
+    counts->newton_iters++;
     double correction[WC_CELLWISE_MAX_STATES];
     for (int k = 0; k < ns; k++) correction[k] = Y[k] - rhs[k] - dh * e->ydot[k];
     factors_solve(factor, correction, fixed);
@@ -470,8 +480,8 @@ static wc_status cell_failure(wc_cellwise *cw, int32_t node, double s, const dou
  * factorisation it guards. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, double interval, const int ns,
-                                             const int nt, const bool fixed) {
+ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, double interval, hot_counts *counts,
+                                             const int ns, const int nt, const bool fixed) {
   const int nf = cw->nf, size = record_size(nt);
   const int *target = cw->ode->transport_target;
   double *y = cw->y + (size_t)node * (size_t)ns;
@@ -566,7 +576,7 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
     factors_solve(&factor, delta, fixed);
     for (int k = 0; k < ns; k++) Y2[k] = y[k] + delta[k];
     stage_result result = newton_stage(cw, node, cw->t + s + TRBDF2_GAMMA * h, &factor, weight, dh, rhs, Y2, &e2, last,
-                                       &rate_estimate, ns, fixed);
+                                       &rate_estimate, counts, ns, fixed);
     if (result == STAGE_CONVERGED) {
       double moved[WC_CELLWISE_MAX_STATES], j_step[WC_CELLWISE_MAX_STATES]; /* J (Y2 - y) */
       for (int k = 0; k < ns; k++) moved[k] = Y2[k] - y[k];
@@ -578,7 +588,8 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
       }
       factors_solve(&factor, delta, fixed);
       for (int k = 0; k < ns; k++) Y3[k] = y[k] + delta[k];
-      result = newton_stage(cw, node, cw->t + s + h, &factor, weight, dh, rhs, Y3, &e3, last, &rate_estimate, ns, fixed);
+      result = newton_stage(cw, node, cw->t + s + h, &factor, weight, dh, rhs, Y3, &e3, last, &rate_estimate, counts, ns,
+                            fixed);
     }
     if (result == STAGE_ERROR) return cw->callback_status; /* the cell function's message stands */
     if (result != STAGE_CONVERGED) {
@@ -711,9 +722,14 @@ ALWAYS_INLINE wc_status integrate_cell_sized(wc_cellwise *cw, int32_t node, doub
  * states, water and N carried: its loops unroll, 6% fewer instructions), and with its
  * Jacobians' structure (COMPILED_ENTRIES). */
 static wc_status integrate_cell(wc_cellwise *cw, int32_t node, double interval) {
-  if (cw->compiled_structure) return integrate_cell_sized(cw, node, interval, 8, 2, true);
-  if (cw->ns == 8 && cw->nt == 2) return integrate_cell_sized(cw, node, interval, 8, 2, false);
-  return integrate_cell_sized(cw, node, interval, cw->ns, cw->nt, false);
+  hot_counts counts = {0, 0};
+  wc_status status;
+  if (cw->compiled_structure) status = integrate_cell_sized(cw, node, interval, &counts, 8, 2, true);
+  else if (cw->ns == 8 && cw->nt == 2) status = integrate_cell_sized(cw, node, interval, &counts, 8, 2, false);
+  else status = integrate_cell_sized(cw, node, interval, &counts, cw->ns, cw->nt, false);
+  cw->stats.cell_calls += counts.cell_calls;
+  cw->stats.newton_iters += counts.newton_iters;
+  return status;
 }
 #pragma GCC diagnostic pop
 
