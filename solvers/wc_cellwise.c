@@ -242,16 +242,17 @@ static inline uint64_t nonfinite_bits(const double *v, int n) {
  * not checked: Newton's iterations find a non-finite rate in their correction's norm, and
  * outflows and flux rates are checked when a step is booked (a check at every call was 4%
  * of the instructions). */
-ALWAYS_INLINE wc_status eval_rates(wc_cellwise *cw, int32_t node, double t, const double *y, cell_eval *e) {
+ALWAYS_INLINE wc_status eval_rates(wc_cellwise *cw, int32_t node, double t, const double *y, cell_eval *e,
+                                   int64_t *calls /* counted here */) {
   static const double no_inflow[WC_CELLWISE_MAX_TRANSPORT] = {0};
-  cw->stats.cell_calls++;
+  (*calls)++;
   return cw->ode->cell_rhs(cw->ode->context, t, node, y, no_inflow, e->ydot, e->outflow, e->flux);
 }
 
 /* The same, WC_ERR_NUMERICS when a rate is not finite. */
 ALWAYS_INLINE wc_status eval_cell_sized(wc_cellwise *cw, int32_t node, double t, const double *y, cell_eval *e,
                                         const int ns, const int nt) {
-  wc_status status = eval_rates(cw, node, t, y, e);
+  wc_status status = eval_rates(cw, node, t, y, e, &cw->stats.cell_calls);
   if (status != WC_OK) return status;
   /* Flux rates are checked when a step is booked, which is where they count. */
   if (!((nonfinite_bits(e->ydot, ns) | nonfinite_bits(e->outflow, nt)) >> 63)) return WC_OK;
@@ -417,11 +418,9 @@ ALWAYS_INLINE stage_result newton_stage(wc_cellwise *cw, int32_t node, double t,
                                         const double *weight, double dh, const double *rhs, double *Y, cell_eval *e,
                                         double *last, double *rate_estimate /* squared */, hot_counts *counts,
                                         const int ns, const bool fixed) {
-  static const double no_inflow[WC_CELLWISE_MAX_TRANSPORT] = {0};
   double previous = 0.0;
   for (int it = 0; it < NEWTON_MAX_ITERS; it++) {
-    counts->cell_calls++;
-    wc_status status = cw->ode->cell_rhs(cw->ode->context, t, node, Y, no_inflow, e->ydot, e->outflow, e->flux);
+    wc_status status = eval_rates(cw, node, t, Y, e, &counts->cell_calls);
     if (status != WC_OK) {
       cw->callback_status = status;
       return STAGE_ERROR;
