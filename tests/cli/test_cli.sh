@@ -73,6 +73,7 @@ check "basin make bad size" 2 "${wcsim_cmd[@]}" basin make chaobai --cell-size 5
 check "basin make unknown" 2 "${wcsim_cmd[@]}" basin make huai -o "$scratch/x.h5"
 check "basin info file" 0 "${wcsim_cmd[@]}" basin info "$scratch/cb.h5"
 expect_text "basin info sections" "$scratch/out" "Chao River at Gubeikou"
+expect_text "basin info drainage density" "$scratch/out" "drainage density 0."
 check "basin info json" 0 "${wcsim_cmd[@]}" basin info yongding --cell-size 5km --json
 if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert any("Cuizhihuiying" in s["name"] for s in d["sections"])' "$scratch/out"; then
   passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL basin info json: not valid JSON with sections"; fi
