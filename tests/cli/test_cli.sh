@@ -131,5 +131,22 @@ if diff -q "$expected" "$scratch/ours" >/dev/null; then passed=$((passed + 1)); 
 fi
 done
 
+# hpc/bench/compare (docs/performance.md): its report, and whether it tells equal results
+# from different ones (B a wrapper that loosens the tolerance). Serial only.
+if [[ -z "$launcher" ]]; then
+  printf 'include: %s\nperiod: {start: 2000-06-01, end: 2000-06-11}\n' \
+    "$source_dir/scenarios/chaobai-quickstart.yaml" >"$scratch/ten-days.yaml"
+  check "compare" 0 "$source_dir/hpc/bench/compare" --runs 2 "$scratch/ten-days.yaml" "$wcsim"
+  expect_text "compare reports both" "$scratch/out" "B/A: best"
+  expect_text "compare same results" "$scratch/out" "the same bit for bit"
+  printf '#!/usr/bin/env bash\nprintf "solver: {relative_tolerance: 1e-3}\\n" >>"$2"\nexec "%s" "$@"\n' \
+    "$wcsim" >"$scratch/looser"
+  chmod +x "$scratch/looser"
+  check "compare looser" 0 "$source_dir/hpc/bench/compare" --runs 1 "$scratch/ten-days.yaml" "$wcsim" "$scratch/looser"
+  expect_text "compare different results" "$scratch/out" "results (section series and budgets of the first runs): differ"
+  check "compare bad runs" 2 "$source_dir/hpc/bench/compare" --runs 0 "$scratch/ten-days.yaml" "$wcsim"
+  expect_text "compare bad runs message" "$scratch/err" "--runs must be a whole number >= 1"
+fi
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
