@@ -126,7 +126,7 @@ static void print_json(const wc_basin *basin, const wc_basin_summary *summary, F
   fputs(",\n  \"channel_length_km\": ", out);
   json_number(out, summary->channel_length_km);
   fputs(",\n  \"drainage_density_km_per_km2\": ", out);
-  json_number(out, summary->area_km2 > 0 ? summary->channel_length_km / summary->area_km2 : 0.0);
+  json_number(out, summary->drainage_density_km_per_km2);
   fputs(",\n  \"jurisdictions\": [", out);
   for (int32_t j = 0; j < basin->n_jurisdictions; ++j) {
     const wc_jurisdiction *entry = &basin->jurisdictions[j];

@@ -35,6 +35,9 @@ typedef struct wc_basin_summary {
   int32_t outlets;
   int32_t channel_cells;
   double channel_length_km;
+  /* channel length per area: tells a synthesized network from a real one (docs/basins.md:
+   * the built-in Yongding's parallel pseudo-channels, 0.53 km/km2 against the Chaobai's 0.27) */
+  double drainage_density_km_per_km2;
   double elevation_min_m, elevation_max_m, elevation_mean_m;
   int32_t n_jurisdictions;        /* the table's size; arrays below have one more entry */
   int32_t *jurisdiction_cells;    /* [n_jurisdictions + 1], last: no jurisdiction */

@@ -154,6 +154,7 @@ static void test_summary(void) {
   CU_ASSERT_EQUAL(s->outlets, 1);
   CU_ASSERT_EQUAL(s->channel_cells, 2);
   CU_ASSERT_DOUBLE_EQUAL(s->channel_length_km, 0.1, 1e-12); /* (2,2) -S-> (3,2); outlet: 0 */
+  CU_ASSERT_DOUBLE_EQUAL(s->drainage_density_km_per_km2, 0.1 / 0.19, 1e-12);
   /* Row sums of z: 130, 105, 80, 55; minus the nodata corner's 30: 340 over 19 cells. */
   CU_ASSERT_DOUBLE_EQUAL(s->elevation_min_m, 5.0, 0.0);
   CU_ASSERT_DOUBLE_EQUAL(s->elevation_max_m, 30.0, 0.0);
